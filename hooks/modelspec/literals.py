@@ -1,0 +1,53 @@
+"""Python source for values from the spec: defaults, enum members, JSON literals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .pyfmt import Call, Kw, Node, dict_literal, list_literal
+
+
+def py_str(value: str) -> str:
+    """A string literal quoted the way ruff prefers (double quotes unless that needs escapes)."""
+    literal = repr(value)
+    if literal.startswith("'") and '"' not in value:
+        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal
+
+
+def json_node(value: object) -> Node:
+    """A JSON value as a Python literal node (so long literals split like ruff splits them)."""
+    if isinstance(value, dict):
+        return Call(
+            "",
+            tuple(Kw(py_str(key), json_node(item), ": ") for key, item in value.items()),
+            "{",
+            "}",
+        )
+    if isinstance(value, list):
+        return list_literal([json_node(item) for item in value])
+    if isinstance(value, str):
+        return py_str(value)
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    return repr(value)
+
+
+def date_literal(iso: str) -> str:
+    """`2024-01-31` → `dt.date(2024, 1, 31)`."""
+    day = dt.date.fromisoformat(iso)
+    return f"dt.date({day.year}, {day.month}, {day.day})"
+
+
+def datetime_literal(iso: str) -> str:
+    """An aware UTC instant → `dt.datetime(2024, 1, 31, 12, 0, tzinfo=dt.UTC)`."""
+    moment = dt.datetime.fromisoformat(iso)
+    parts = [moment.year, moment.month, moment.day, moment.hour, moment.minute]
+    if moment.second or moment.microsecond:
+        parts.append(moment.second)
+    if moment.microsecond:
+        parts.append(moment.microsecond)
+    return f"dt.datetime({', '.join(map(str, parts))}, tzinfo=dt.UTC)"
+
+
+__all__ = ["date_literal", "datetime_literal", "dict_literal", "json_node", "py_str"]

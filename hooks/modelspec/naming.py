@@ -1,0 +1,95 @@
+"""Identifier rules and English inflection for names derived from the model spec."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+
+PASCAL_CASE = re.compile(r"[A-Z][A-Za-z0-9]*")
+SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+_IRREGULAR_PLURALS = {
+    "child": "children",
+    "person": "people",
+    "man": "men",
+    "woman": "women",
+    "mouse": "mice",
+    "goose": "geese",
+    "foot": "feet",
+    "tooth": "teeth",
+    "datum": "data",
+    "criterion": "criteria",
+    "index": "indices",
+    "matrix": "matrices",
+    "vertex": "vertices",
+}
+_UNCOUNTABLE = {"equipment", "information", "news", "series", "species", "data", "metadata"}
+_F_PLURALS = {
+    "leaf": "leaves",
+    "half": "halves",
+    "knife": "knives",
+    "life": "lives",
+    "wife": "wives",
+}
+
+
+def snake_case(name: str) -> str:
+    """`TaskLabel` → `task_label`, `HTTPLog` → `http_log`."""
+    words = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", words).lower()
+
+
+def pascal_case(name: str) -> str:
+    """`in_progress` → `InProgress`."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\-\s]+", name) if part)
+
+
+def constant_case(value: str) -> str:
+    """`in-progress` → `IN_PROGRESS` (an enum member name)."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", value).strip("_").upper()
+
+
+def pluralize(snake: str) -> str:
+    """A sensible English plural of the last word of a snake_case name."""
+    head, _, last = snake.rpartition("_")
+    prefix = f"{head}_" if head else ""
+    if last in _UNCOUNTABLE:
+        return snake
+    if last in _IRREGULAR_PLURALS:
+        return prefix + _IRREGULAR_PLURALS[last]
+    if last in _F_PLURALS:
+        return prefix + _F_PLURALS[last]
+    if re.search(r"[^aeiou]y$", last):
+        return prefix + last[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", last):
+        return prefix + last + "es"
+    return prefix + last + "s"
+
+
+def singularize(snake: str) -> str:
+    """The inverse of `pluralize` for the common cases; a name that is not plural is kept."""
+    head, _, last = snake.rpartition("_")
+    prefix = f"{head}_" if head else ""
+    for singular, plural in (*_IRREGULAR_PLURALS.items(), *_F_PLURALS.items()):
+        if last == plural:
+            return prefix + singular
+    if last in _UNCOUNTABLE or re.search(r"(ss|us|is)$", last):
+        return snake
+    if re.search(r"[^aeiou]ies$", last):
+        return prefix + last[:-3] + "y"
+    if re.search(r"(s|x|z|ch|sh)es$", last):
+        return prefix + last[:-2]
+    if last.endswith("s"):
+        return prefix + last[:-1]
+    return snake
+
+
+def is_stdlib_module(name: str) -> bool:
+    """True when `name` would shadow a module of Python's standard library."""
+    return name in sys.stdlib_module_names
+
+
+def is_keyword(name: str) -> bool:
+    """True for Python keywords (hard ones; `match`, `type` and `case` are fine as names)."""
+    return keyword.iskeyword(name)

@@ -1,0 +1,689 @@
+"""Parse and validate the `models` answer into typed, cross-checked definitions.
+
+Every problem is reported as a `SpecError` whose message is one line that names the model, field
+or relation at fault, so that Copier can stop before it writes anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .errors import SpecError
+from .naming import (
+    PASCAL_CASE,
+    SNAKE_CASE,
+    constant_case,
+    is_keyword,
+    pluralize,
+    singularize,
+    snake_case,
+)
+
+FIELD_TYPES = (
+    "str",
+    "text",
+    "int",
+    "bigint",
+    "float",
+    "decimal",
+    "bool",
+    "date",
+    "datetime",
+    "uuid",
+    "json",
+    "enum",
+)
+FIELD_OPTIONS = {
+    "type",
+    "optional",
+    "default",
+    "unique",
+    "index",
+    "max_length",
+    "description",
+    "values",
+    "max_digits",
+    "decimal_places",
+}
+TYPE_ONLY_OPTIONS = {
+    "max_length": {"str"},
+    "values": {"enum"},
+    "max_digits": {"decimal"},
+    "decimal_places": {"decimal"},
+}
+MODEL_OPTIONS = {"fields", "relations", "soft_delete", "timestamps", "plural"}
+RELATION_OPTIONS = {"to", "back", "required", "on_delete", "many"}
+ON_DELETE = ("cascade", "set_null", "restrict")
+
+INT32 = (-(2**31), 2**31 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+MAX_DECIMAL_DIGITS = 18
+DEFAULT_MAX_LENGTH = 255
+MAX_VARCHAR_LENGTH = 10_485_760
+
+# Attribute names a table model cannot use: the columns every model gets, what SQLModel and
+# pydantic define on every model, the query parameters of list endpoints, and the names the
+# generated modules bind at class scope (a field called `str` would shadow the type).
+RESERVED_ATTRIBUTES = frozenset(
+    {
+        "id",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "metadata",
+        "registry",
+        "model_config",
+        "model_fields",
+        "model_computed_fields",
+        "sqlmodel_update",
+        "dict",
+        "json",
+        "copy",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "construct",
+        "schema",
+        "schema_json",
+        "validate",
+        "update_forward_refs",
+        "limit",
+        "offset",
+        "order_by",
+        "not_null",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "list",
+        "dt",
+        "sa",
+    }
+)
+RESERVED_PREFIXES = ("model_", "sa_", "_")
+
+# Class names the generated code imports next to the models.
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        "Annotated",
+        "Any",
+        "APIRouter",
+        "AsyncSession",
+        "ClassVar",
+        "Decimal",
+        "Depends",
+        "Enum",
+        "Field",
+        "FastAPI",
+        "JsonValue",
+        "ListQuery",
+        "Literal",
+        "Page",
+        "Query",
+        "Relationship",
+        "Repository",
+        "Schema",
+        "Settings",
+        "SQLModel",
+        "StrEnum",
+        "TYPE_CHECKING",
+        "UpdateSchema",
+        "UUID",
+    }
+)
+RESERVED_MODULES = frozenset({"base", "links"})
+RESERVED_PLURALS = frozenset({"health", "docs", "openapi"})
+
+
+@dataclass
+class FieldDef:
+    """One column of a model, as the spec declares it."""
+
+    model: str
+    name: str
+    type: str
+    optional: bool = False
+    default: Any = None
+    has_default: bool = False
+    unique: bool = False
+    index: bool = False
+    max_length: int | None = None
+    description: str | None = None
+    values: list[str] = field(default_factory=list)
+    max_digits: int | None = None
+    decimal_places: int | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.model}.{self.name}"
+
+
+@dataclass
+class RelationDef:
+    """A relation from `model` to `target` (many-to-one, or many-to-many when `many`)."""
+
+    model: str
+    name: str
+    target: str
+    back: str | None = None
+    required: bool = False
+    on_delete: str = "set_null"
+    many: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"{self.model}.{self.name}"
+
+    @property
+    def fk_column(self) -> str:
+        return f"{self.name}_id"
+
+    @property
+    def ids_field(self) -> str:
+        return f"{singularize(self.name)}_ids"
+
+
+@dataclass
+class ModelDef:
+    """A model of the spec with its own options; relations pointing at it are in `incoming`."""
+
+    name: str
+    fields: list[FieldDef]
+    relations: list[RelationDef]
+    soft_delete: bool = False
+    timestamps: bool = True
+    plural: str = ""
+    incoming: list[RelationDef] = field(default_factory=list)
+
+    @property
+    def snake(self) -> str:
+        return snake_case(self.name)
+
+
+def parse_spec(raw: object) -> list[ModelDef]:
+    """Validate the `models` answer and return its models in declaration order."""
+    if raw is None or raw == "" or raw == {}:
+        raise SpecError("models: the spec is empty; declare at least one model")
+    if not isinstance(raw, dict):
+        raise SpecError(
+            f"models: expected a mapping of model names to definitions, got {_kind(raw)}"
+        )
+    models = [_parse_model(name, body) for name, body in raw.items()]
+    by_name = {model.name: model for model in models}
+    for model in models:
+        for relation in model.relations:
+            _check_relation_target(relation, by_name)
+            by_name[relation.target].incoming.append(relation)
+    _check_names(models)
+    _check_mutual_references(models, by_name)
+    return models
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _check_identifier(name: object, what: str, where: str) -> str:
+    if not isinstance(name, str) or not SNAKE_CASE.fullmatch(name):
+        raise SpecError(
+            f"{where}: {what} {name!r} is not a snake_case identifier "
+            "(lowercase letters, digits and single underscores, starting with a letter)"
+        )
+    if is_keyword(name):
+        raise SpecError(f"{where}: {what} {name!r} is a Python keyword")
+    return name
+
+
+def _check_attribute_name(name: str, what: str, where: str) -> None:
+    if name in RESERVED_ATTRIBUTES or name.startswith(RESERVED_PREFIXES):
+        raise SpecError(
+            f"{where}: {what} {name!r} is reserved (every model has it, or SQLModel uses it)"
+        )
+
+
+def _options(body: object, allowed: set[str], where: str, what: str) -> dict[str, Any]:
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise SpecError(f"{where}: expected a mapping of {what} options, got {_kind(body)}")
+    unknown = sorted(str(key) for key in body if key not in allowed)
+    if unknown:
+        raise SpecError(
+            f"{where}: unknown {what} option {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})"
+        )
+    return body
+
+
+def _flag(options: dict[str, Any], key: str, where: str, default: bool = False) -> bool:
+    value = options.get(key, default)
+    if not isinstance(value, bool):
+        raise SpecError(f"{where}: {key} must be true or false, got {value!r}")
+    return value
+
+
+def _parse_model(name: object, body: object) -> ModelDef:
+    if not isinstance(name, str) or not PASCAL_CASE.fullmatch(name):
+        raise SpecError(
+            f"models: model name {name!r} is not PascalCase "
+            "(a capital letter, then letters and digits)"
+        )
+    if is_keyword(snake_case(name)):
+        raise SpecError(f"{name}: its snake_case name {snake_case(name)!r} is a Python keyword")
+    if name in RESERVED_CLASS_NAMES:
+        raise SpecError(f"{name}: the model name is reserved (the generated code imports a {name})")
+    options = _options(body, MODEL_OPTIONS, name, "model")
+    fields_raw = options.get("fields") or {}
+    relations_raw = options.get("relations") or {}
+    if not isinstance(fields_raw, dict):
+        raise SpecError(
+            f"{name}: fields must be a mapping of field names to types, got {_kind(fields_raw)}"
+        )
+    if not isinstance(relations_raw, dict):
+        raise SpecError(
+            f"{name}: relations must be a mapping of relation names to definitions, "
+            f"got {_kind(relations_raw)}"
+        )
+    if not fields_raw and not relations_raw:
+        raise SpecError(f"{name}: a model needs at least one field or relation")
+    plural = options.get("plural", pluralize(snake_case(name)))
+    if not isinstance(plural, str) or not SNAKE_CASE.fullmatch(plural) or is_keyword(plural):
+        raise SpecError(
+            f"{name}: plural {plural!r} is not a snake_case identifier "
+            "(it names the URL segment and a module)"
+        )
+    if plural in RESERVED_PLURALS:
+        raise SpecError(f"{name}: plural {plural!r} is reserved for another endpoint")
+    return ModelDef(
+        name=name,
+        fields=[
+            _parse_field(name, field_name, field_body)
+            for field_name, field_body in fields_raw.items()
+        ],
+        relations=[
+            _parse_relation(name, rel_name, rel_body)
+            for rel_name, rel_body in relations_raw.items()
+        ],
+        soft_delete=_flag(options, "soft_delete", name),
+        timestamps=_flag(options, "timestamps", name, default=True),
+        plural=plural,
+    )
+
+
+def _parse_field(model: str, name: object, body: object) -> FieldDef:
+    where = f"{model}.{name}"
+    name = _check_identifier(name, "field name", where)
+    _check_attribute_name(name, "field name", where)
+    if isinstance(body, str):
+        body = {"type": body}
+    options = _options(body, FIELD_OPTIONS, where, "field")
+    type_ = options.get("type")
+    if type_ is None:
+        raise SpecError(f"{where}: the field has no type (one of: {', '.join(FIELD_TYPES)})")
+    if type_ not in FIELD_TYPES:
+        raise SpecError(f"{where}: unknown type {type_!r} (one of: {', '.join(FIELD_TYPES)})")
+    for option, types in TYPE_ONLY_OPTIONS.items():
+        if option in options and type_ not in types:
+            raise SpecError(f"{where}: option {option!r} does not apply to a {type_} field")
+    spec = FieldDef(
+        model=model,
+        name=name,
+        type=type_,
+        optional=_flag(options, "optional", where),
+        unique=_flag(options, "unique", where),
+        index=_flag(options, "index", where),
+    )
+    if type_ == "json" and (spec.unique or spec.index):
+        raise SpecError(f"{where}: a json field cannot be unique or indexed")
+    description = options.get("description")
+    if description is not None and not isinstance(description, str):
+        raise SpecError(f"{where}: description must be a string, got {_kind(description)}")
+    spec.description = description
+    if type_ == "str":
+        spec.max_length = _bounded_int(
+            options, "max_length", where, DEFAULT_MAX_LENGTH, 1, MAX_VARCHAR_LENGTH
+        )
+    if type_ == "decimal":
+        spec.max_digits = _bounded_int(options, "max_digits", where, 10, 1, MAX_DECIMAL_DIGITS)
+        spec.decimal_places = _bounded_int(options, "decimal_places", where, 2, 0, spec.max_digits)
+    if type_ == "enum":
+        spec.values = _enum_values(options.get("values"), where)
+    if "default" in options:
+        spec.has_default = True
+        spec.default = _check_default(spec, options["default"])
+    return spec
+
+
+def _bounded_int(
+    options: dict[str, Any], key: str, where: str, default: int, low: int, high: int
+) -> int:
+    value = options.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SpecError(
+            f"{where}: {key} must be a whole number from {low} to {high}, got {value!r}"
+        )
+    return value
+
+
+def _enum_values(values: object, where: str) -> list[str]:
+    if not isinstance(values, list) or not values:
+        raise SpecError(f"{where}: an enum needs a non-empty list of values")
+    members: dict[str, str] = {}
+    for value in values:
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_\-]*", value):
+            raise SpecError(
+                f"{where}: enum value {value!r} is invalid "
+                "(a string of letters, digits, '_' or '-', starting with a letter)"
+            )
+        member = constant_case(value)
+        if member in members:
+            raise SpecError(
+                f"{where}: enum values {members[member]!r} and {value!r} "
+                f"are the same member {member}"
+            )
+        members[member] = value
+    return list(values)
+
+
+def _check_default(spec: FieldDef, value: object) -> object:
+    where, type_ = spec.where, spec.type
+    if value is None:
+        if not spec.optional:
+            raise SpecError(f"{where}: default null needs optional: true")
+        return None
+
+    def wrong(expected: str) -> SpecError:
+        return SpecError(f"{where}: default {value!r} is not {expected}")
+
+    if type_ in ("str", "text"):
+        if not isinstance(value, str):
+            raise wrong("a string")
+        if "\x00" in value:
+            raise wrong("storable (it holds a NUL character)")
+        if spec.max_length is not None and len(value) > spec.max_length:
+            raise SpecError(
+                f"{where}: default {value!r} is longer than max_length {spec.max_length}"
+            )
+        return value
+    if type_ in ("int", "bigint"):
+        low, high = INT32 if type_ == "int" else INT64
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise wrong("an integer")
+        if not low <= value <= high:
+            raise wrong(f"in the range of {type_} ({low} to {high})")
+        return value
+    if type_ == "float":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            raise wrong("a number")
+        return float(value)
+    if type_ == "decimal":
+        return _decimal_default(spec, value, wrong)
+    if type_ == "bool":
+        if not isinstance(value, bool):
+            raise wrong("true or false")
+        return value
+    if type_ == "date":
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value.isoformat()
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise wrong("a date (YYYY-MM-DD)") from None
+    if type_ == "datetime":
+        return _datetime_default(value, wrong)
+    if type_ == "uuid":
+        try:
+            return str(uuid.UUID(str(value)))
+        except ValueError:
+            raise wrong("a UUID") from None
+    if type_ == "enum":
+        if value not in spec.values:
+            raise wrong(f"one of the enum values ({', '.join(spec.values)})")
+        return value
+    _check_json(value, wrong)
+    return value
+
+
+def _decimal_default(spec: FieldDef, value: object, wrong: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise wrong("a decimal number")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise wrong("a decimal number") from None
+    if not number.is_finite():
+        raise wrong("a finite decimal number")
+    assert spec.max_digits is not None
+    assert spec.decimal_places is not None
+    exponent = number.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    whole_digits = len(str(abs(int(number)))) if int(number) else 0
+    if places > spec.decimal_places or whole_digits > spec.max_digits - spec.decimal_places:
+        raise wrong(
+            f"a decimal with at most {spec.max_digits} digits, "
+            f"{spec.decimal_places} after the point"
+        )
+    return str(number)
+
+
+def _datetime_default(value: object, wrong: Any) -> str:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            raise wrong("an ISO 8601 date-time") from None
+    if parsed.tzinfo is None:
+        raise wrong("time-zone aware (add Z or an offset such as +02:00)")
+    return parsed.astimezone(dt.UTC).isoformat()
+
+
+def _check_json(value: object, wrong: Any) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise wrong("storable JSON (it holds a NUL character)")
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise wrong("storable JSON (numbers must be finite)")
+    elif isinstance(value, list):
+        for item in value:
+            _check_json(item, wrong)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise wrong("JSON (object keys must be strings)")
+            _check_json(key, wrong)
+            _check_json(item, wrong)
+    elif not (value is None or isinstance(value, bool | int)):
+        raise wrong("JSON")
+
+
+def _parse_relation(model: str, name: object, body: object) -> RelationDef:
+    where = f"{model}.{name}"
+    name = _check_identifier(name, "relation name", where)
+    _check_attribute_name(name, "relation name", where)
+    if isinstance(body, str):
+        body = {"to": body}
+    options = _options(body, RELATION_OPTIONS, where, "relation")
+    target = options.get("to")
+    if not isinstance(target, str) or not target:
+        raise SpecError(f"{where}: the relation needs `to`, the name of the model it points at")
+    relation = RelationDef(
+        model=model,
+        name=name,
+        target=target,
+        many=_flag(options, "many", where),
+        required=_flag(options, "required", where),
+    )
+    back = options.get("back")
+    if back is not None:
+        relation.back = _check_identifier(back, "back", where)
+        _check_attribute_name(relation.back, "back", where)
+    if relation.many:
+        for option in ("required", "on_delete"):
+            if option in options:
+                raise SpecError(f"{where}: {option} does not apply to a many-to-many relation")
+        return relation
+    on_delete = options.get("on_delete", "restrict" if relation.required else "set_null")
+    if on_delete not in ON_DELETE:
+        raise SpecError(f"{where}: on_delete {on_delete!r} is not one of: {', '.join(ON_DELETE)}")
+    if on_delete == "set_null" and relation.required:
+        raise SpecError(
+            f"{where}: on_delete set_null cannot apply to a required relation "
+            "(its column is NOT NULL)"
+        )
+    relation.on_delete = on_delete
+    _check_attribute_name(relation.fk_column, "foreign key column", where)
+    if relation.required and relation.target == model:
+        raise SpecError(
+            f"{where}: a required relation to the model itself "
+            f"leaves no way to create the first {model}"
+        )
+    return relation
+
+
+def _check_relation_target(relation: RelationDef, by_name: dict[str, ModelDef]) -> None:
+    if relation.target not in by_name:
+        known = ", ".join(by_name)
+        raise SpecError(
+            f"{relation.where}: relation to unknown model {relation.target!r} (models: {known})"
+        )
+
+
+def _check_names(models: list[ModelDef]) -> None:
+    """Reject two things with one name: attributes of a model, tables, modules, classes, URLs."""
+    for model in models:
+        attributes: dict[str, str] = {}
+
+        def claim(name: str, owner: str, *, attributes: dict[str, str] = attributes) -> None:
+            if name in attributes:
+                raise SpecError(f"{owner}: the name {name!r} collides with {attributes[name]}")
+            attributes[name] = owner
+
+        for spec in model.fields:
+            claim(spec.name, f"field {spec.where}")
+        for relation in model.relations:
+            claim(relation.name, f"relation {relation.where}")
+            claim(
+                relation.ids_field if relation.many else relation.fk_column,
+                f"relation {relation.where}",
+            )
+        for relation in model.incoming:
+            if relation.back is not None:
+                claim(relation.back, f"the back of relation {relation.where} on {model.name}")
+    _check_unique(
+        "table",
+        [(model.snake, model.name) for model in models]
+        + [
+            (link_table(model, relation), f"the link table of {relation.where}")
+            for model in models
+            for relation in model.relations
+            if relation.many
+        ],
+    )
+    _check_unique("module", [(model.snake, model.name) for model in models])
+    for model in models:
+        if model.snake in RESERVED_MODULES:
+            raise SpecError(f"{model.name}: its module name {model.snake!r} is reserved")
+    _check_unique("plural", [(model.plural, model.name) for model in models])
+    _check_unique(
+        "class name", [(name, owner) for model in models for name, owner in class_names(model)]
+    )
+
+
+def _check_unique(what: str, names: list[tuple[str, str]]) -> None:
+    seen: dict[str, str] = {}
+    for name, owner in names:
+        if name in seen:
+            raise SpecError(f"{owner}: its {what} {name!r} collides with {seen[name]}")
+        seen[name] = owner
+
+
+def link_table(model: ModelDef, relation: RelationDef) -> str:
+    """Name of the link table of a many-to-many relation."""
+    return f"{model.snake}_{relation.name}"
+
+
+def class_names(model: ModelDef) -> list[tuple[str, str]]:
+    """Every class the generated code defines for `model`, with who asks for it."""
+    names = [(model.name, f"model {model.name}")]
+    names += [
+        (f"{model.name}{suffix}", f"model {model.name}")
+        for suffix in ("Base", "Create", "Update", "Read", "Detail", "Query", "Repository")
+    ]
+    names += [
+        (enum_class(model, spec), f"enum {spec.where}")
+        for spec in model.fields
+        if spec.type == "enum"
+    ]
+    names += [
+        (link_class(model, relation), f"link model of {relation.where}")
+        for relation in model.relations
+        if relation.many
+    ]
+    return names
+
+
+def enum_class(model: ModelDef, spec: FieldDef) -> str:
+    """`Task.status` → `TaskStatus`."""
+    return model.name + "".join(part.capitalize() for part in spec.name.split("_"))
+
+
+def link_class(model: ModelDef, relation: RelationDef) -> str:
+    """`Task.labels` → `TaskLabelsLink`."""
+    return model.name + "".join(part.capitalize() for part in relation.name.split("_")) + "Link"
+
+
+def _check_mutual_references(models: list[ModelDef], by_name: dict[str, ModelDef]) -> None:
+    """Many-to-one relations between different models must not loop back (A → B → A).
+
+    PostgreSQL cannot create such tables one after the other; the back side of a relation
+    (`back`) already gives the reverse direction.
+    """
+    state: dict[str, str] = {}
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "active":
+            cycle = [*path[path.index(name) :], name]
+            raise SpecError(
+                f"{cycle[0]}: many-to-one relations loop back ({' → '.join(cycle)}); "
+                "keep one direction and use `back` for the other"
+            )
+        state[name] = "active"
+        for relation in by_name[name].relations:
+            if not relation.many and relation.target != name:
+                visit(relation.target, [*path, name])
+        state[name] = "done"
+
+    for model in models:
+        visit(model.name, [])
+
+
+def creation_order(models: list[ModelDef]) -> list[ModelDef]:
+    """Models ordered so that every table comes after the tables its foreign keys point at."""
+    by_name = {model.name: model for model in models}
+    ordered: list[ModelDef] = []
+
+    def visit(model: ModelDef) -> None:
+        if model in ordered:
+            return
+        for relation in model.relations:
+            if not relation.many and relation.target != model.name:
+                visit(by_name[relation.target])
+        ordered.append(model)
+
+    for model in models:
+        visit(model)
+    return ordered

@@ -1,0 +1,106 @@
+"""Helpers of the generator's tests: the template, its specs, commands, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+SPECS = TEMPLATE / "tests" / "specs"
+POSTGRES_HOST, POSTGRES_PORT = "127.0.0.1", 5432
+POSTGRES_URL = f"postgresql+asyncpg://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/postgres"
+COPIER = shutil.which("copier") or "copier"
+
+
+def spec_models(name: str) -> Any:
+    """The `models` answer of a spec in tests/specs, or None for the template's default."""
+    if name == "default":
+        return None
+    return yaml.safe_load((SPECS / f"{name}.yml").read_text())["models"]
+
+
+def postgres_answers() -> bool:
+    """True when something listens on PostgreSQL's port."""
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((POSTGRES_HOST, POSTGRES_PORT)) == 0
+
+
+def require_postgres() -> None:
+    """Fail under CI, skip elsewhere, when PostgreSQL is not answering."""
+    if postgres_answers():
+        return
+    message = f"PostgreSQL does not answer on {POSTGRES_HOST}:{POSTGRES_PORT}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}, and CI requires it")
+    pytest.skip(message)
+
+
+def run(
+    command: list[str], cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run `command`; on a non-zero exit, fail with its output."""
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`{' '.join(command)}` exited with {result.returncode} in {cwd}\n"
+            f"--- stdout\n{result.stdout[-8000:]}\n--- stderr\n{result.stderr[-8000:]}",
+            pytrace=False,
+        )
+    return result
+
+
+class Environment:
+    """The virtual environment and mypy cache one xdist worker shares across projects.
+
+    Every project still installs from its own pyproject: `uv sync` makes the environment
+    exactly the project's (it removes whatever the previous project installed), so a missing
+    dependency fails. What is shared is what does not depend on the project: installed files
+    and mypy's cache of third-party modules.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def variables(self, **extra: str) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+        env.update(
+            UV_PROJECT_ENVIRONMENT=str(self.root / "venv"),
+            UV_PYTHON_DOWNLOADS="never",
+            MYPY_CACHE_DIR=str(self.root / "mypy-cache"),
+            PYTHONDONTWRITEBYTECODE="1",
+        )
+        env.pop("TEST_DATABASE_URL", None)
+        env.update(extra)
+        return env
+
+    def check_project(self, project: Path, *, postgres: bool) -> None:
+        """Install the project, then its formatter, linter, type checker and suite must pass."""
+        env = self.variables()
+        run(["uv", "sync", "--quiet"], project, env)
+        run(["uv", "run", "--no-sync", "ruff", "format", "--check", "."], project, env)
+        run(["uv", "run", "--no-sync", "ruff", "check", "."], project, env)
+        run(["uv", "run", "--no-sync", "mypy"], project, env)
+        run(["uv", "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider"], project, env)
+        if postgres:
+            require_postgres()
+            env = self.variables(TEST_DATABASE_URL=POSTGRES_URL)
+            command = ["uv", "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider"]
+            run(command, project, env)
