@@ -59,14 +59,20 @@ def answer_error(context: Context, value: Any, question: str) -> str:
 
 
 def compile_answers(
-    project_name: str, models: Any, package_name: str, database: str, id_type: str
+    project_name: str, models: Any, package_name: str, database: str, api_style: str, id_type: str
 ) -> dict[str, Any]:
     """The computed `spec` answer; every invalid answer stops Copier with one line."""
     problem = _problem("project_name", project_name)
     if problem:
         raise UserMessageError(problem)
     try:
-        return compile_spec(models, package_name=package_name, database=database, id_type=id_type)
+        return compile_spec(
+            models,
+            package_name=package_name,
+            database=database,
+            id_type=id_type,
+            api_style=api_style,
+        )
     except SpecError as error:
         raise UserMessageError(str(error)) from None
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,8 @@ TEMPLATE = Path(__file__).resolve().parents[1]
 SPECS = TEMPLATE / "tests" / "specs"
 POSTGRES_HOST, POSTGRES_PORT = "127.0.0.1", 5432
 POSTGRES_URL = f"postgresql+asyncpg://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/postgres"
-COPIER = shutil.which("copier") or "copier"
+# The copier of this environment, whether or not its bin/ is on PATH.
+COPIER = str(Path(sys.executable).with_name("copier"))
 
 
 def spec_models(name: str) -> Any:

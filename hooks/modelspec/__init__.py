@@ -12,7 +12,15 @@ from .migration import build_migration
 from .naming import is_keyword, is_stdlib_module
 from .pyimports import ImportBlock
 from .spec import parse_spec
-from .testdata import example_value, factories, repository_test_imports, update_value
+from .testdata import (
+    api_test_imports,
+    exact_decimal,
+    example_value,
+    factories,
+    query_count_imports,
+    repository_test_imports,
+    update_value,
+)
 
 __all__ = ["SpecError", "check_package_name", "compile_spec", "package_name_for"]
 
@@ -70,7 +78,7 @@ def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
 
 
 def compile_spec(
-    models: object, *, package_name: str, database: str, id_type: str
+    models: object, *, package_name: str, database: str, id_type: str, api_style: str
 ) -> dict[str, Any]:
     """Everything the templates need, as JSON data; raises `SpecError` on any invalid answer."""
     problem = check_package_name(package_name)
@@ -81,6 +89,7 @@ def compile_spec(
         database=_choice("database", database, DATABASES),
         id_type=_choice("id_type", id_type, ID_TYPES),
     )
+    api_style = _choice("api_style", api_style, API_STYLES)
     definitions = parse_spec(models)
     by_name = {model.name: model for model in definitions}
     codes = {model.name: ModelCode(model, by_name, options).build() for model in definitions}
@@ -90,7 +99,12 @@ def compile_spec(
             field["example"] = example_value(field)
         if code["simple_field"] is not None:
             code["simple_field"]["update_value"] = update_value(code["simple_field"])
-        code["tests"] = {"repository_imports": repository_test_imports(code, codes, package_name)}
+        if code["decimal_field"] is not None:
+            code["decimal_field"]["exact_example"] = exact_decimal(code["decimal_field"])
+        code["tests"] = {
+            "repository_imports": repository_test_imports(code, codes, package_name),
+            "api_imports": api_test_imports(code, codes, package_name),
+        }
     ordered = list(codes.values())
     field_types = {field["type"] for code in ordered for field in code["fields"]}
     links = [link for code in ordered for link in code["many"]]
@@ -106,6 +120,7 @@ def compile_spec(
         "repositories_init": _repositories_init(ordered, package_name),
         "api": deps(ordered, package_name),
         "factories": factories(ordered, package_name, id_type),
+        "query_count_imports": query_count_imports(ordered, package_name, api_style),
         "uses": uses,
         "types_imports": _types_imports(uses, package_name, database),
         "migration": build_migration(definitions, codes, options),

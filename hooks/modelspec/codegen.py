@@ -74,7 +74,11 @@ def column_type(spec: FieldDef, options: Options, enum_type_name: str) -> str:
     if spec.type == "str":
         return f"sa.String(length={spec.max_length})"
     if spec.type == "decimal":
-        return f"sa.Numeric(precision={spec.max_digits}, scale={spec.decimal_places})"
+        # ExactDecimal stores an integer count of the smallest unit on SQLite.
+        numeric = f"sa.Numeric(precision={spec.max_digits}, scale={spec.decimal_places})"
+        if options.database == "postgresql":
+            return f'{numeric}.with_variant(sa.BigInteger(), "sqlite")'
+        return "sa.BigInteger()"
     if spec.type == "enum":
         return flat(enum_column_type(spec.values, enum_type_name))
     if spec.type == "json":
@@ -478,6 +482,7 @@ class ModelCode:
                 Call("Literal", tuple(map(py_str, order_values)), "[", "]"),
                 0,
             ),
+            "not_null": not_null,
             "not_null_line": statement(
                 "not_null: ClassVar[frozenset[str]] = ",
                 call("frozenset", Call("", tuple(map(py_str, not_null)), "{", "}")),

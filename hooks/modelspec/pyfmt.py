@@ -9,6 +9,7 @@ magic trailing comma, splitting nested calls and literals the same way.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 LINE_LENGTH = 100
@@ -42,7 +43,7 @@ def call(func: str, *args: Node) -> Call:
     return Call(func, tuple(args))
 
 
-def dict_literal(items: dict[str, Node]) -> Call:
+def dict_literal(items: Mapping[str, Node]) -> Call:
     """A dict literal with string keys (`{"lazy": "raise"}`)."""
     return Call("", tuple(Kw(f'"{key}"', value, ": ") for key, value in items.items()), "{", "}")
 

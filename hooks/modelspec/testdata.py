@@ -112,3 +112,43 @@ def repository_test_imports(
     factories += [f"{c['source_snake']}_data" for c in m2m_backs]
     block.from_("tests.factories", *factories)
     return block.render()
+
+
+def exact_decimal(field: dict[str, Any]) -> str:
+    """A decimal literal with every place used (`1.50`): SQLite would lose it as a float."""
+    places, whole = field["decimal_places"], field["max_digits"] - field["decimal_places"]
+    integer = "1" if whole else "0"
+    return f"{integer}.5{'0' * (places - 1)}" if places else integer
+
+
+def api_test_imports(code: dict[str, Any], codes: dict[str, dict[str, Any]], package: str) -> str:
+    """Imports of `tests/api/test_<plural>.py`, matching what its template uses."""
+    snake = code["snake"]
+    block = ImportBlock(first_party=package)
+    if code["datetime_field"]:
+        block.module("datetime", "dt")
+    block.from_("httpx", "AsyncClient").from_("pydantic_core", "to_jsonable_python as jsonable")
+    block.from_("sqlmodel.ext.asyncio.session", "AsyncSession")
+    block.from_(f"{package}.pagination", "MAX_PAGE_SIZE")
+    factories = ["MISSING_ID", f"make_{snake}", f"{snake}_payload"]
+    factories += [f"make_{m['target_snake']}" for m in code["many"]]
+    factories += [f"make_{c['source_snake']}" for c in code["collections"]]
+    block.from_("tests.factories", *factories)
+    return block.render()
+
+
+def query_count_imports(codes: list[dict[str, Any]], package: str, api_style: str) -> str:
+    """Imports of `tests/test_query_counts.py`."""
+    block = ImportBlock(first_party=package).from_("collections.abc", "Awaitable", "Callable")
+    block.from_("collections.abc", "Iterator").from_("typing", "Any").module("pytest")
+    if api_style == "rest":
+        block.from_("httpx", "AsyncClient")
+    block.from_("sqlalchemy", "event").from_("sqlalchemy.ext.asyncio", "AsyncEngine")
+    block.from_("sqlmodel.ext.asyncio.session", "AsyncSession")
+    if api_style == "none":
+        block.from_(f"{package}.models", *(f"{code['name']}Query" for code in codes))
+        block.from_(f"{package}.models.base", "ListQuery")
+        block.from_(f"{package}.repositories", "Repository")
+        block.from_(f"{package}.repositories", *(f"{code['name']}Repository" for code in codes))
+    block.from_("tests.factories", *(f"make_{code['snake']}" for code in codes))
+    return block.render()

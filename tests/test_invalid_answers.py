@@ -1,0 +1,296 @@
+"""Invalid answers stop `copier copy` with exit code 1, one line naming the culprit, no files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.support import COPIER, TEMPLATE
+
+VALID_TASK = {"fields": {"title": "str"}}
+
+CASES: list[tuple[str, dict[str, Any], str]] = [
+    ("empty spec", {"models": {}}, "models: the spec is empty; declare at least one model"),
+    (
+        "spec not a mapping",
+        {"models": ["Task"]},
+        "models: expected a mapping of model names to definitions, got a list",
+    ),
+    (
+        "unknown type",
+        {"models": {"Task": {"fields": {"title": "strr"}}}},
+        "Task.title: unknown type 'strr' (one of: str, text, int, bigint, float, decimal, bool, "
+        "date, datetime, uuid, json, enum)",
+    ),
+    (
+        "unknown field option",
+        {"models": {"Task": {"fields": {"title": {"type": "str", "maxlen": 3}}}}},
+        "Task.title: unknown field option 'maxlen' (allowed: decimal_places, default, "
+        "description, index, max_digits, max_length, optional, type, unique, values)",
+    ),
+    (
+        "option of another type",
+        {"models": {"Task": {"fields": {"count": {"type": "int", "max_length": 3}}}}},
+        "Task.count: option 'max_length' does not apply to a int field",
+    ),
+    (
+        "unknown model option",
+        {"models": {"Task": {"fields": {"title": "str"}, "soft": True}}},
+        "Task: unknown model option 'soft' (allowed: fields, plural, relations, soft_delete, "
+        "timestamps)",
+    ),
+    (
+        "unknown relation option",
+        {
+            "models": {
+                "Task": {
+                    "fields": {"title": "str"},
+                    "relations": {"parent": {"to": "Task", "ondelete": "cascade"}},
+                }
+            }
+        },
+        "Task.parent: unknown relation option 'ondelete' (allowed: back, many, on_delete, "
+        "required, to)",
+    ),
+    (
+        "relation to a missing model",
+        {"models": {"Task": {"fields": {"title": "str"}, "relations": {"owner": {"to": "User"}}}}},
+        "Task.owner: relation to unknown model 'User' (models: Task)",
+    ),
+    (
+        "back colliding with a field of its target",
+        {
+            "models": {
+                "Project": {"fields": {"tasks": "int"}},
+                "Task": {
+                    "fields": {"title": "str"},
+                    "relations": {"project": {"to": "Project", "back": "tasks"}},
+                },
+            }
+        },
+        "the back of relation Task.project on Project: the name 'tasks' collides with "
+        "field Project.tasks",
+    ),
+    (
+        "two relations with the same back",
+        {
+            "models": {
+                "Person": {"fields": {"name": "str"}},
+                "Task": {
+                    "fields": {"title": "str"},
+                    "relations": {
+                        "owner": {"to": "Person", "back": "tasks"},
+                        "reviewer": {"to": "Person", "back": "tasks"},
+                    },
+                },
+            }
+        },
+        "the back of relation Task.reviewer on Person: the name 'tasks' collides with "
+        "the back of relation Task.owner on Person",
+    ),
+    (
+        "foreign key column colliding with a field",
+        {
+            "models": {
+                "Project": {"fields": {"name": "str"}},
+                "Task": {
+                    "fields": {"project_id": "int"},
+                    "relations": {"project": {"to": "Project"}},
+                },
+            }
+        },
+        "relation Task.project: the name 'project_id' collides with field Task.project_id",
+    ),
+    (
+        "two models with one table",
+        {"models": {"HTTPLog": VALID_TASK, "HttpLog": VALID_TASK}},
+        "HttpLog: its table 'http_log' collides with HTTPLog",
+    ),
+    (
+        "two models with one plural",
+        {"models": {"Task": {**VALID_TASK, "plural": "items"}, "Item": VALID_TASK}},
+        "Task: its plural 'items' collides with Item",
+    ),
+    (
+        "field name not an identifier",
+        {"models": {"Task": {"fields": {"Title": "str"}}}},
+        "Task.Title: field name 'Title' is not a snake_case identifier (lowercase letters, digits "
+        "and single underscores, starting with a letter)",
+    ),
+    (
+        "model name not PascalCase",
+        {"models": {"task": VALID_TASK}},
+        "models: model name 'task' is not PascalCase (a capital letter, then letters and digits)",
+    ),
+    (
+        "field name a keyword",
+        {"models": {"Task": {"fields": {"class": "str"}}}},
+        "Task.class: field name 'class' is a Python keyword",
+    ),
+    (
+        "model name a keyword",
+        {"models": {"Import": VALID_TASK}},
+        "Import: its snake_case name 'import' is a Python keyword",
+    ),
+    (
+        "reserved id",
+        {"models": {"Task": {"fields": {"id": "int"}}}},
+        "Task.id: field name 'id' is reserved (every model has it, or SQLModel uses it)",
+    ),
+    (
+        "reserved timestamp column",
+        {"models": {"Task": {"fields": {"created_at": "datetime"}}}},
+        "Task.created_at: field name 'created_at' is reserved (every model has it, or SQLModel "
+        "uses it)",
+    ),
+    (
+        "reserved soft-delete column",
+        {"models": {"Task": {"fields": {"deleted_at": "datetime"}}}},
+        "Task.deleted_at: field name 'deleted_at' is reserved (every model has it, or SQLModel "
+        "uses it)",
+    ),
+    (
+        "reserved SQLModel attribute",
+        {"models": {"Task": {"fields": {"metadata": "json"}}}},
+        "Task.metadata: field name 'metadata' is reserved (every model has it, or SQLModel "
+        "uses it)",
+    ),
+    (
+        "reserved pydantic attribute",
+        {"models": {"Task": {"fields": {"model_config": "json"}}}},
+        "Task.model_config: field name 'model_config' is reserved (every model has it, or "
+        "SQLModel uses it)",
+    ),
+    (
+        "reserved registry",
+        {
+            "models": {
+                "Task": {"fields": {"title": "str"}, "relations": {"registry": {"to": "Task"}}}
+            }
+        },
+        "Task.registry: relation name 'registry' is reserved (every model has it, or SQLModel "
+        "uses it)",
+    ),
+    (
+        "enum without values",
+        {"models": {"Task": {"fields": {"status": {"type": "enum"}}}}},
+        "Task.status: an enum needs a non-empty list of values",
+    ),
+    (
+        "enum with an invalid value",
+        {"models": {"Task": {"fields": {"status": {"type": "enum", "values": ["ok", "not ok"]}}}}},
+        "Task.status: enum value 'not ok' is invalid (a string of letters, digits, '_' or '-', "
+        "starting with a letter)",
+    ),
+    (
+        "default of the wrong type",
+        {"models": {"Task": {"fields": {"priority": {"type": "int", "default": "high"}}}}},
+        "Task.priority: default 'high' is not an integer",
+    ),
+    (
+        "enum default outside its values",
+        {
+            "models": {
+                "Task": {
+                    "fields": {"status": {"type": "enum", "values": ["a", "b"], "default": "c"}}
+                }
+            }
+        },
+        "Task.status: default 'c' is not one of the enum values (a, b)",
+    ),
+    (
+        "set_null on a required relation",
+        {
+            "models": {
+                "Project": {"fields": {"name": "str"}},
+                "Task": {
+                    "fields": {"title": "str"},
+                    "relations": {
+                        "project": {"to": "Project", "required": True, "on_delete": "set_null"}
+                    },
+                },
+            }
+        },
+        "Task.project: on_delete set_null cannot apply to a required relation (its column is "
+        "NOT NULL)",
+    ),
+    (
+        "required relation to the model itself",
+        {
+            "models": {
+                "Task": {
+                    "fields": {"title": "str"},
+                    "relations": {"parent": {"to": "Task", "required": True}},
+                }
+            }
+        },
+        "Task.parent: a required relation to the model itself leaves no way to create the "
+        "first Task",
+    ),
+    (
+        "many-to-one relations looping between models",
+        {
+            "models": {
+                "Team": {"fields": {"name": "str"}, "relations": {"captain": {"to": "Player"}}},
+                "Player": {"fields": {"name": "str"}, "relations": {"team": {"to": "Team"}}},
+            }
+        },
+        "Player: many-to-one relations loop back (Player → Team → Player); keep one direction and "
+        "use `back` for the other",
+    ),
+    (
+        "package name a keyword",
+        {"package_name": "class"},
+        "package_name 'class' is a Python keyword",
+    ),
+    (
+        "package name shadowing the standard library",
+        {"package_name": "json"},
+        "package_name 'json' would shadow the standard library module of that name",
+    ),
+    (
+        "package name not an identifier",
+        {"package_name": "My-App"},
+        "package_name 'My-App' is not a lowercase Python identifier (lowercase letters, digits and "
+        "underscores, not starting with a digit)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [pytest.param(answers, message, id=case) for case, answers, message in CASES],
+)
+def test_invalid_answer_stops_copier_before_writing(
+    tmp_path: Path, answers: dict[str, Any], message: str
+) -> None:
+    data_file = tmp_path / "answers.yml"
+    data_file.write_text(yaml.safe_dump(answers))
+    destination = tmp_path / "project"
+    result = subprocess.run(
+        [
+            COPIER,
+            "copy",
+            "--trust",
+            "--defaults",
+            "--data-file",
+            str(data_file),
+            str(TEMPLATE),
+            str(destination),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+        timeout=120,
+    )
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 1, result.stderr
+    assert lines[-1] == message
+    assert "Traceback" not in result.stderr
+    assert not destination.exists()
