@@ -1,0 +1,106 @@
+"""A short schemathesis pass against a running rendered REST API finds no server error.
+
+One variant per database: the default spec, rendered, installed, migrated, served by uvicorn on
+a free local port, then fuzzed (coverage, fuzzing and stateful phases) with the
+`not_a_server_error` check for a bounded time.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import POSTGRES_HOST, POSTGRES_PORT, Environment, require_postgres, run
+
+FUZZ_SECONDS = 30
+SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def _database(kind: str, directory: Path) -> Iterator[str]:
+    """A database URL for the server: a fresh PostgreSQL database, or a SQLite file."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{directory / 'fuzz.db'}"
+        return
+    require_postgres()
+    name = f"fuzz_{uuid.uuid4().hex[:12]}"
+    server = ["-h", POSTGRES_HOST, "-p", str(POSTGRES_PORT), "-U", "postgres"]
+    run(["createdb", *server, name], directory)
+    try:
+        yield f"postgresql://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
+    finally:
+        run(["dropdb", *server, "--force", name], directory)
+
+
+@contextmanager
+def _serving(project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
+    """The rendered app served by uvicorn, its output in `log`; yields its base URL."""
+    port = _free_port()
+    command = ["uv", "run", "--no-sync", "uvicorn", "my_backend.main:app", "--port", str(port)]
+    with log.open("w") as output:
+        server = subprocess.Popen(command, cwd=project, env=env, stdout=output, stderr=output)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/openapi.json", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("the rendered app did not start", pytrace=False)
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("database", ["postgresql", "sqlite"])
+def test_schemathesis_finds_no_server_error(
+    copie: Any, environment: Environment, tmp_path: Path, database: str
+) -> None:
+    result = copie.copy(extra_answers={"database": database, "api_style": "rest"})
+    assert result.exit_code == 0, result.exception
+    project = result.project_dir
+    env = environment.variables()
+    run(["uv", "sync", "--quiet"], project, env)
+    with _database(database, tmp_path) as database_url:
+        env["DATABASE_URL"] = database_url
+        run(["uv", "run", "--no-sync", "alembic", "upgrade", "head"], project, env)
+        log = tmp_path / "server.log"
+        with _serving(project, env, log) as url:
+            run(
+                [
+                    SCHEMATHESIS,
+                    "run",
+                    f"{url}/openapi.json",
+                    "--checks",
+                    "not_a_server_error",
+                    "--max-time",
+                    str(FUZZ_SECONDS),
+                    "--workers",
+                    "1",
+                    "--no-color",
+                ],
+                tmp_path,
+            )
+        assert " 500 " not in log.read_text(), "the server log shows a 500"
