@@ -14,22 +14,19 @@ from .literals import date_literal, datetime_literal, json_node, py_str
 from .naming import constant_case
 from .pyfmt import Call, Kw, Node, call, dict_literal, flat, statement
 from .pyimports import ImportBlock
-from .spec import FieldDef, ModelDef, RelationDef, class_names, enum_class, link_class, link_table
+from .spec import (
+    FIELD_TYPES,
+    FieldDef,
+    ModelDef,
+    RelationDef,
+    class_names,
+    enum_class,
+    link_class,
+    link_table,
+)
 
 # Field types per what the API does with them.
-SORTABLE = {
-    "str",
-    "text",
-    "int",
-    "bigint",
-    "float",
-    "decimal",
-    "bool",
-    "date",
-    "datetime",
-    "uuid",
-    "enum",
-}
+SORTABLE = set(FIELD_TYPES) - {"json"}
 FILTERABLE = {"str", "int", "bigint", "bool", "date", "decimal", "uuid", "enum"}
 ON_DELETE_SQL = {"cascade": "CASCADE", "set_null": "SET NULL", "restrict": "RESTRICT"}
 

@@ -319,13 +319,20 @@ def _parse_model(name: object, body: object) -> ModelDef:
     )
 
 
-def _parse_field(model: str, name: object, body: object) -> FieldDef:
+def _entry(
+    model: str, name: object, body: object, what: str, shorthand: str, allowed: set[str]
+) -> tuple[str, str, dict[str, Any]]:
+    """A field or relation: where it is, its checked name and options (a string is `shorthand`)."""
     where = f"{model}.{name}"
-    name = _check_identifier(name, "field name", where)
-    _check_attribute_name(name, "field name", where)
+    name = _check_identifier(name, f"{what} name", where)
+    _check_attribute_name(name, f"{what} name", where)
     if isinstance(body, str):
-        body = {"type": body}
-    options = _options(body, FIELD_OPTIONS, where, "field")
+        body = {shorthand: body}
+    return where, name, _options(body, allowed, where, what)
+
+
+def _parse_field(model: str, name: object, body: object) -> FieldDef:
+    where, name, options = _entry(model, name, body, "field", "type", FIELD_OPTIONS)
     type_ = options.get("type")
     if type_ is None:
         raise SpecError(f"{where}: the field has no type (one of: {', '.join(FIELD_TYPES)})")
@@ -509,12 +516,7 @@ def _check_json(value: object, wrong: Any) -> None:
 
 
 def _parse_relation(model: str, name: object, body: object) -> RelationDef:
-    where = f"{model}.{name}"
-    name = _check_identifier(name, "relation name", where)
-    _check_attribute_name(name, "relation name", where)
-    if isinstance(body, str):
-        body = {"to": body}
-    options = _options(body, RELATION_OPTIONS, where, "relation")
+    where, name, options = _entry(model, name, body, "relation", "to", RELATION_OPTIONS)
     target = options.get("to")
     if not isinstance(target, str) or not target:
         raise SpecError(f"{where}: the relation needs `to`, the name of the model it points at")
