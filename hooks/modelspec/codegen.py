@@ -505,7 +505,10 @@ class ModelCode:
         pkg, model = self.pkg, self.model
         block = ImportBlock(first_party=pkg)
         types = {f["type"] for f in code["fields"]}
-        if "date" in types:
+        datetime_default = any(
+            spec.type == "datetime" and spec.default is not None for spec in model.fields
+        )
+        if "date" in types or datetime_default:
             block.module("datetime", "dt")
         if "decimal" in types:
             block.from_("decimal", "Decimal")

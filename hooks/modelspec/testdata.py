@@ -95,7 +95,7 @@ def repository_test_imports(
     models = [f"{name}Query", f"{name}Read"]
     if code["soft_delete"] or related:
         models.append(name)
-    if code["simple_field"] or code["many"]:
+    if code["simple_field"] or code["many"] or any(r["self_ref"] for r in code["to_one"]):
         models.append(f"{name}Update")
     if code["many"]:
         models.append(f"{name}Detail")
