@@ -67,6 +67,27 @@ def run(
     return result
 
 
+def assert_hand_written(project: Path) -> None:
+    """No Jinja residue, no trailing whitespace, no runs of blank lines in any rendered file."""
+    for path in sorted(project.rglob("*")):
+        if (
+            not path.is_file()
+            or path.suffix in {".db", ".lock"}
+            or any(part.startswith(".") and part.endswith(("venv", "cache")) for part in path.parts)
+        ):
+            continue
+        text = path.read_text()
+        where = path.relative_to(project)
+        for marker in ("{{", "{%", "{#", "%}", "}}"):
+            assert marker not in text, f"{where} holds {marker!r}"
+        for number, line in enumerate(text.splitlines(), 1):
+            assert line == line.rstrip(), f"{where}:{number} ends with whitespace"
+        assert "\n\n\n\n" not in text, f"{where} has three blank lines in a row"
+        if text:
+            assert text.endswith("\n"), f"{where} does not end with a newline"
+            assert not text.endswith("\n\n"), f"{where} ends with a blank line"
+
+
 class Environment:
     """The virtual environment and mypy cache one xdist worker shares across projects.
 

@@ -1,7 +1,8 @@
 """A short schemathesis pass against a running rendered REST API finds no server error.
 
-One variant per database: the default spec, rendered, installed, migrated, served by uvicorn on
-a free local port, then fuzzed (coverage, fuzzing and stateful phases) with the
+The default spec on each database, and the relations spec (many-to-many, self-reference, two
+relations to one table, restrict) on PostgreSQL: rendered, installed, migrated, served by
+uvicorn on a free local port, then fuzzed (coverage, fuzzing and stateful phases) with the
 `not_a_server_error` check for a bounded time.
 """
 
@@ -20,7 +21,14 @@ from typing import Any
 
 import pytest
 
-from tests.support import POSTGRES_HOST, POSTGRES_PORT, Environment, require_postgres, run
+from tests.support import (
+    POSTGRES_HOST,
+    POSTGRES_PORT,
+    Environment,
+    require_postgres,
+    run,
+    spec_models,
+)
 
 FUZZ_SECONDS = 30
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
@@ -74,11 +82,17 @@ def _serving(project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
 
 
 @pytest.mark.render
-@pytest.mark.parametrize("database", ["postgresql", "sqlite"])
+@pytest.mark.parametrize(
+    ("spec", "database"),
+    [("default", "postgresql"), ("default", "sqlite"), ("relations", "postgresql")],
+)
 def test_schemathesis_finds_no_server_error(
-    copie: Any, environment: Environment, tmp_path: Path, database: str
+    copie: Any, environment: Environment, tmp_path: Path, spec: str, database: str
 ) -> None:
-    result = copie.copy(extra_answers={"database": database, "api_style": "rest"})
+    answers: dict[str, Any] = {"database": database, "api_style": "rest"}
+    if (models := spec_models(spec)) is not None:
+        answers["models"] = models
+    result = copie.copy(extra_answers=answers)
     assert result.exit_code == 0, result.exception
     project = result.project_dir
     env = environment.variables()

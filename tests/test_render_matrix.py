@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Environment, spec_models
+from tests.support import Environment, assert_hand_written, spec_models
 
 SPECS = ("default", "every_field_type", "relations")
 DATABASES = ("postgresql", "sqlite")
@@ -37,4 +37,5 @@ def test_rendered_project_passes_its_own_checks(
     result = copie.copy(extra_answers=answers)
     assert result.exit_code == 0, result.exception
     assert result.project_dir is not None
+    assert_hand_written(result.project_dir)
     environment.check_project(result.project_dir, postgres=database == "postgresql")
