@@ -204,6 +204,27 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "Task.status: default 'c' is not one of the enum values (a, b)",
     ),
     (
+        "unique bool",
+        {"models": {"Task": {"fields": {"done": {"type": "bool", "unique": True}}}}},
+        "Task.done: a bool field cannot be unique (its few values would cap the table's rows)",
+    ),
+    (
+        "identifier longer than PostgreSQL allows",
+        {
+            "models": {
+                "Task": {
+                    "fields": {"title": "str"},
+                    "relations": {
+                        "the_task_that_this_one_was_split_off_from_a_long_time_ago": {"to": "Task"},
+                    },
+                }
+            }
+        },
+        "fk_task_the_task_that_this_one_was_split_off_from_a_long_time_ago_id: a table, "
+        "constraint or index name longer than PostgreSQL's 63 characters; shorten the model, "
+        "field or relation names in it",
+    ),
+    (
         "set_null on a required relation",
         {
             "models": {

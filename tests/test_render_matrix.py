@@ -1,9 +1,10 @@
 """Every variant renders a project whose own checks and suite pass, on SQLite and PostgreSQL.
 
-The matrix: database x api_style x id_type x spec (the default TaskManager, every field type and
-option, many-to-many and self-reference). Each project is installed from its own pyproject, then
-`ruff format --check`, `ruff check`, `mypy --strict` and its pytest suite must pass: on SQLite,
-and for PostgreSQL variants also on a real server.
+The matrix: database x api_style x id_type x spec (the default TaskManager; every field type and
+option; many-to-many and self-reference; names and shapes that trip naive templates). Each
+project is installed from its own pyproject, then `ruff format --check`, `ruff check`,
+`mypy --strict` and its pytest suite must pass: on SQLite, and for PostgreSQL variants also on a
+real server.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 
 from tests.support import Environment, assert_hand_written, spec_models
 
-SPECS = ("default", "every_field_type", "relations")
+SPECS = ("default", "every_field_type", "relations", "edge_cases")
 DATABASES = ("postgresql", "sqlite")
 API_STYLES = ("rest", "none")
 ID_TYPES = ("int", "uuid")

@@ -25,6 +25,7 @@ from .testdata import (
 __all__ = ["SpecError", "check_package_name", "compile_spec", "package_name_for"]
 
 DATABASES = ("postgresql", "sqlite")
+MAX_IDENTIFIER = 63
 API_STYLES = ("rest", "none")
 ID_TYPES = ("int", "uuid")
 # Distributions the rendered project installs: a package of the same name would shadow one.
@@ -109,6 +110,13 @@ def compile_spec(
     field_types = {field["type"] for code in ordered for field in code["fields"]}
     links = [link for code in ordered for link in code["many"]]
     uses = _uses(ordered, field_types)
+    migration = build_migration(definitions, codes, options)
+    for name in migration["identifiers"]:
+        if len(name) > MAX_IDENTIFIER:
+            raise SpecError(
+                f"{name}: a table, constraint or index name longer than PostgreSQL's "
+                f"{MAX_IDENTIFIER} characters; shorten the model, field or relation names in it"
+            )
     return {
         "models": ordered,
         "links": links,
@@ -123,7 +131,7 @@ def compile_spec(
         "query_count_imports": query_count_imports(ordered, package_name, api_style),
         "uses": uses,
         "types_imports": _types_imports(uses, package_name, database),
-        "migration": build_migration(definitions, codes, options),
+        "migration": migration,
         "er_diagram": _er_diagram(ordered),
     }
 

@@ -27,8 +27,12 @@ def _return(node: Node) -> str:
     return statement("return ", node, 1)
 
 
-def _page(schema: str, paginate: str) -> str:
-    return _return(call(f"Page[{schema}].model_validate", paginate, Kw("from_attributes", "True")))
+def _page(schema: str, paginate: Node) -> list[str]:
+    """`page = await ...paginate(...)`, then the page of `schema` items returned."""
+    return [
+        statement("page = ", paginate, 1),
+        _return(call(f"Page[{schema}].model_validate", "page", Kw("from_attributes", "True"))),
+    ]
 
 
 def route_module(
@@ -55,7 +59,7 @@ def route_module(
             [query, repo],
             f"Page[{read}]",
             f"List {code['title_plural']}, a page at a time, filtered and ordered by the query.",
-            [_page(read, f"await {plural}.paginate(query)")],
+            _page(read, f"await {plural}.paginate(query)"),
         ),
         _route(
             f'@router.get("/{{{snake}_id}}")',
@@ -109,7 +113,7 @@ def route_module(
                 f"List the {collection['name'].replace('_', ' ')} of a {title}.",
                 [
                     statement("", f"await {plural}.get({snake}_id)", 1),
-                    _page(source_read, f"await {source_plural}.paginate(query, {where})"),
+                    *_page(source_read, call(f"await {source_plural}.paginate", "query", where)),
                 ],
             )
         )

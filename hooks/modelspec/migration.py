@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .codegen import Options, enum_column_type
 from .literals import py_str
-from .pyfmt import Kw, Node, call, flat, list_literal, statement
+from .pyfmt import Kw, Node, call, list_literal, statement
 from .pyimports import ImportBlock
 from .spec import ModelDef, creation_order
 
 
-def _pk(table: str, *columns: str) -> str:
-    return flat(
-        call(
-            "sa.PrimaryKeyConstraint",
-            *map(py_str, columns),
-            Kw("name", f"op.f({py_str(f'pk_{table}')})"),
-        )
-    )
+def _pk(table: str, *columns: str) -> Node:
+    name = f"op.f({py_str(f'pk_{table}')})"
+    return call("sa.PrimaryKeyConstraint", *map(py_str, columns), Kw("name", name))
 
 
 def _index(name: str, table: str, column: str, *, unique: bool) -> str:
@@ -44,7 +40,7 @@ def _foreign_key(table: str, column: str, target: str, on_delete: str) -> Node:
         "sa.ForeignKeyConstraint",
         list_literal([py_str(column)]),
         list_literal([py_str(f"{target}.id")]),
-        Kw("name", f"op.f({py_str(f'fk_{table}_{column}_{target}')})"),
+        Kw("name", f"op.f({py_str(f'fk_{table}_{column}')})"),
         Kw("ondelete", py_str(on_delete)),
     )
 
@@ -96,12 +92,10 @@ def build_migration(
         ]
         args.append(_pk(table, "id"))
         args += [
-            flat(
-                call(
-                    "sa.UniqueConstraint",
-                    py_str(f["name"]),
-                    Kw("name", f"op.f({py_str('uq_' + table + '_' + f['name'])})"),
-                )
+            call(
+                "sa.UniqueConstraint",
+                py_str(f["name"]),
+                Kw("name", f"op.f({py_str('uq_' + table + '_' + f['name'])})"),
             )
             for f in code["fields"]
             if f["unique"] and not _indexed(model, f["name"])
@@ -164,7 +158,11 @@ def build_migration(
         f["type"] == "json" for c in codes.values() for f in c["fields"]
     ):
         imports.from_("sqlalchemy.dialects", "postgresql")
+    identifiers = re.findall(r'op\.f\("([^"]+)"\)', "\n".join(upgrade))
+    identifiers += re.findall(r'create_table\(\s*"([^"]+)"', "\n".join(upgrade))
+    identifiers += enum_types
     return {
+        "identifiers": identifiers,
         "imports": imports.render(),
         "upgrade": upgrade,
         "downgrade": downgrade,

@@ -351,6 +351,10 @@ def _parse_field(model: str, name: object, body: object) -> FieldDef:
     )
     if type_ == "json" and (spec.unique or spec.index):
         raise SpecError(f"{where}: a json field cannot be unique or indexed")
+    if type_ in ("bool", "enum") and spec.unique:
+        raise SpecError(
+            f"{where}: a {type_} field cannot be unique (its few values would cap the table's rows)"
+        )
     description = options.get("description")
     if description is not None and not isinstance(description, str):
         raise SpecError(f"{where}: description must be a string, got {_kind(description)}")

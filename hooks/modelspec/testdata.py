@@ -22,7 +22,7 @@ def example_value(field: dict[str, Any]) -> str:
     name, kind = field["name"], field["type"]
     if kind == "str":
         max_length = field["max_length"]
-        return f'f"{name}-{{n}}"' if max_length >= len(name) + 12 else f"str(n)[-{max_length}:]"
+        return f'f"{name}-{{n}}"' if max_length >= len(name) + 12 else f"_code(n, {max_length})"
     return {
         "text": f'f"{name} {{n}}"',
         "int": "n",
@@ -63,8 +63,14 @@ def factories(codes: list[dict[str, Any]], package: str, id_type: str) -> dict[s
         model_names += [field["enum"]["name"] for field in code["fields"] if field["enum"]]
     block.from_(f"{package}.models", *model_names)
     block.from_(f"{package}.repositories", *(f"{code['name']}Repository" for code in codes))
+    short_strings = any(
+        field["type"] == "str" and field["max_length"] < len(field["name"]) + 12
+        for code in codes
+        for field in code["fields"]
+    )
     return {
         "imports": block.render(),
+        "code": short_strings,
         "decimal": "decimal" in kinds,
         "day": "date" in kinds,
         "instant": "datetime" in kinds,
@@ -84,7 +90,7 @@ def repository_test_imports(
         block.module("datetime", "dt")
     block.module("pytest")
     if related:
-        block.from_("sqlalchemy.exc", "InvalidRequestError").from_("sqlmodel", "col", "select")
+        block.from_("sqlalchemy.exc", "InvalidRequestError")
     block.from_("sqlmodel.ext.asyncio.session", "AsyncSession")
     errors = ["NotFoundError"]
     if code["unique_field"] or any(c["on_delete"] == "restrict" for c in effects):
@@ -103,7 +109,11 @@ def repository_test_imports(
     models += [f"{c['source']}Update" for c in effects if not c["required"]]
     block.from_(f"{package}.models", *models)
     repositories = [f"{name}Repository"]
-    repositories += [f"{c['source']}Repository" for c in effects if not c["self_ref"]]
+    repositories += [
+        f"{c['source']}Repository"
+        for c in effects
+        if c["on_delete"] != "restrict" or not c["required"]
+    ]
     repositories += [f"{c['source']}Repository" for c in m2m_backs if not c["self_ref"]]
     block.from_(f"{package}.repositories", *repositories)
     factories = ["MISSING_ID", f"make_{snake}", f"{snake}_data"]
