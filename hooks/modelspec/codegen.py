@@ -40,10 +40,6 @@ class Options:
     id_type: str
 
     @property
-    def id_annotation(self) -> str:
-        return "int" if self.id_type == "int" else "UUID"
-
-    @property
     def id_column_type(self) -> str:
         return "sa.Integer()" if self.id_type == "int" else "sa.Uuid()"
 
@@ -185,8 +181,6 @@ class ModelCode:
             "type": spec.type,
             "optional": spec.optional,
             "unique": spec.unique,
-            "has_default": spec.has_default or spec.optional,
-            "required": not (spec.has_default or spec.optional),
             "not_null": not spec.optional and spec.type != "json",
             "sortable": spec.type in SORTABLE,
             "filterable": spec.type in FILTERABLE,
@@ -205,7 +199,6 @@ class ModelCode:
             "column_type": column_type(spec, self.options, self.enum_type_name(spec)),
             "max_digits": spec.max_digits,
             "decimal_places": spec.decimal_places,
-            "description": spec.description,
             "max_length": spec.max_length,
         }
 
@@ -285,7 +278,6 @@ class ModelCode:
             "name": relation.name,
             "target": target.name,
             "target_snake": target.snake,
-            "target_plural": target.plural,
             "fk_column": relation.fk_column,
             "required": relation.required,
             "on_delete": relation.on_delete,

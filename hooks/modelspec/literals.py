@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .pyfmt import Call, Kw, Node, dict_literal, list_literal
+from .pyfmt import Call, Kw, Node, list_literal
 
 
 def py_str(value: str) -> str:
@@ -48,6 +48,3 @@ def datetime_literal(iso: str) -> str:
     if moment.microsecond:
         parts.append(moment.microsecond)
     return f"dt.datetime({', '.join(map(str, parts))}, tzinfo=dt.UTC)"
-
-
-__all__ = ["date_literal", "datetime_literal", "dict_literal", "json_node", "py_str"]

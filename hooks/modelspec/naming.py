@@ -40,11 +40,6 @@ def snake_case(name: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", words).lower()
 
 
-def pascal_case(name: str) -> str:
-    """`in_progress` → `InProgress`."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\-\s]+", name) if part)
-
-
 def constant_case(value: str) -> str:
     """`in-progress` → `IN_PROGRESS` (an enum member name)."""
     return re.sub(r"[^A-Za-z0-9]+", "_", value).strip("_").upper()
