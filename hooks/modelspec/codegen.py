@@ -455,6 +455,7 @@ class ModelCode:
             "module": model.snake,
             "table": model.snake,
             "plural": model.plural,
+            "item_path": f"/api/v1/{model.plural}/{{{model.snake}_id}}",
             "title": model.snake.replace("_", " "),
             "title_plural": model.plural.replace("_", " "),
             "soft_delete": model.soft_delete,
