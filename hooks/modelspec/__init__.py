@@ -151,7 +151,6 @@ def _uses(codes: list[dict[str, Any]], field_types: set[str]) -> dict[str, Any]:
         "enum": "enum" in field_types,
         "int32": "int" in field_types,
         "int64": "bigint" in field_types,
-        "relations": any(code["to_one"] or code["many"] for code in codes),
         "links": any(code["many"] for code in codes),
         "detail_rebuild": [
             code["name"] + "Detail"
