@@ -5,7 +5,9 @@ Copier loads this file through copier-template-extensions (hence `--trust`). It 
 - `package_name` filter: the default package name derived from the project name;
 - `answer_error` filter: a question's validator for interactive answers;
 - `compile_spec` global: the computed `spec` answer, or a one-line error that stops Copier
-  before it writes anything.
+  before it writes anything (a relative template path too: `copier update` could not find it).
+
+Each version of the template compiles with its own `modelspec` (see `_load_compiler`).
 
 An answer given on the command line (`--data`, `--data-file`) is checked by `compile_spec` only:
 Copier prints a validator's message with a traceback in that mode, a `UserMessageError` as one
@@ -14,28 +16,56 @@ clean line.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import importlib.util
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from copier.errors import UserMessageError
 from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 
-sys.path.insert(0, str(Path(__file__).parent))
 
-from modelspec import (
-    API_STYLES,
-    DATABASES,
-    ID_TYPES,
-    SpecError,
-    check_package_name,
-    compile_spec,
-    package_name_for,
-)
-from modelspec.literals import py_str
-from modelspec.pyfmt import call, statement
+def _load_compiler() -> ModuleType:
+    """The `modelspec` package beside this file, imported under a name of its own.
+
+    `copier update` renders the old and the new version of the template in one process: a plain
+    `import modelspec` would hand the new version the old version's compiler, cached in
+    `sys.modules`. A name derived from the package's source gives each version its own.
+    """
+    package = Path(__file__).with_name("modelspec")
+    digest = hashlib.sha256()
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    name = f"modelspec_{digest.hexdigest()[:16]}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, package / "__init__.py", submodule_search_locations=[str(package)]
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load the spec compiler from {package}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+if TYPE_CHECKING:
+    import modelspec
+    from modelspec import literals, pyfmt
+else:
+    modelspec = _load_compiler()
+    literals = importlib.import_module(f"{modelspec.__name__}.literals")
+    pyfmt = importlib.import_module(f"{modelspec.__name__}.pyfmt")
 
 
 def _problem(question: str, value: Any, answers: Mapping[str, Any]) -> str:
@@ -43,19 +73,19 @@ def _problem(question: str, value: Any, answers: Mapping[str, Any]) -> str:
     if question == "project_name":
         return "" if isinstance(value, str) and value.strip() else "project_name must not be empty"
     if question == "package_name":
-        return check_package_name(value)
+        return modelspec.check_package_name(value)
     # Only the spec is at stake here: an earlier answer that is invalid too (given as data, say)
     # is replaced by a valid stand-in, and reported by `compile_answers` in its own words.
     package = str(answers.get("package_name"))
     try:
-        compile_spec(
+        modelspec.compile_spec(
             value,
-            package_name=package if not check_package_name(package) else "app",
-            database=_known(answers.get("database"), DATABASES),
-            id_type=_known(answers.get("id_type"), ID_TYPES),
-            api_style=_known(answers.get("api_style"), API_STYLES),
+            package_name=package if not modelspec.check_package_name(package) else "app",
+            database=_known(answers.get("database"), modelspec.DATABASES),
+            id_type=_known(answers.get("id_type"), modelspec.ID_TYPES),
+            api_style=_known(answers.get("api_style"), modelspec.API_STYLES),
         )
-    except SpecError as error:
+    except modelspec.SpecError as error:
         return str(error)
     return ""
 
@@ -74,28 +104,49 @@ def answer_error(context: Mapping[str, Any], value: Any, question: str) -> str:
     return _problem(question, value, context)
 
 
+def _source_problem(recorded: Mapping[str, Any]) -> str:
+    """Why the template's path that Copier records for `copier update` would not work then."""
+    source = str(recorded.get("_src_path") or "")
+    path = Path(source).expanduser()
+    if not source or path.is_absolute() or not path.exists():
+        return ""
+    return (
+        f"the template path {source!r} is relative, and `copier update` would look for it "
+        f"relative to wherever it runs: give its absolute path ({path.resolve()}) or a git URL"
+    )
+
+
+@pass_context
 def compile_answers(
-    project_name: str, models: Any, package_name: str, database: str, api_style: str, id_type: str
+    context: Mapping[str, Any],
+    project_name: str,
+    models: Any,
+    package_name: str,
+    database: str,
+    api_style: str,
+    id_type: str,
 ) -> dict[str, Any]:
     """The computed `spec` answer; every invalid answer stops Copier with one line."""
-    problem = _problem("project_name", project_name, {})
+    problem = _problem("project_name", project_name, {}) or _source_problem(
+        context.get("_copier_answers") or {}
+    )
     if problem:
         raise UserMessageError(problem)
     try:
-        return compile_spec(
+        return modelspec.compile_spec(
             models,
             package_name=package_name,
             database=database,
             id_type=id_type,
             api_style=api_style,
         )
-    except SpecError as error:
+    except modelspec.SpecError as error:
         raise UserMessageError(str(error)) from None
 
 
 def signature(name: str, *params: str, returns: str = "None") -> str:
     """An `async def` line laid out as ruff would, for names that come from the spec."""
-    return statement("async def ", call(name, *params), 0, f" -> {returns}:")
+    return pyfmt.statement("async def ", pyfmt.call(name, *params), 0, f" -> {returns}:")
 
 
 class ModelSpecExtension(Extension):
@@ -103,8 +154,8 @@ class ModelSpecExtension(Extension):
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        environment.filters["package_name"] = package_name_for
-        environment.filters["pystr"] = py_str
+        environment.filters["package_name"] = modelspec.package_name_for
+        environment.filters["pystr"] = literals.py_str
         environment.filters["answer_error"] = answer_error
         environment.globals["compile_spec"] = compile_answers
         environment.globals["signature"] = signature

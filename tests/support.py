@@ -6,7 +6,9 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,22 @@ def require_postgres() -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{message}, and CI requires it")
     pytest.skip(message)
+
+
+@contextmanager
+def empty_database(kind: str, directory: Path) -> Iterator[str]:
+    """The URL of an empty database: a new PostgreSQL database (dropped after) or a SQLite file."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{directory / f'{uuid.uuid4().hex[:12]}.db'}"
+        return
+    require_postgres()
+    name = f"gen_{uuid.uuid4().hex[:12]}"
+    server = ["-h", POSTGRES_HOST, "-p", str(POSTGRES_PORT), "-U", "postgres"]
+    run(["createdb", *server, name], directory)
+    try:
+        yield f"postgresql://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
+    finally:
+        run(["dropdb", *server, "--force", name], directory)
 
 
 def run(

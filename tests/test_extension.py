@@ -33,7 +33,7 @@ def test_each_question_has_a_check(question: str, value: Any) -> None:
 
 def test_compile_answers_turns_a_spec_error_into_a_user_message() -> None:
     with pytest.raises(UserMessageError, match=r"^Task\.title: unknown type 'strr'"):
-        compile_answers("Demo", BAD_MODELS, "demo", "sqlite", "rest", "int")
+        compile_answers(_context({}), "Demo", BAD_MODELS, "demo", "sqlite", "rest", "int")
 
 
 def test_an_interactive_spec_is_checked_against_the_earlier_answers() -> None:

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,14 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import (
-    POSTGRES_HOST,
-    POSTGRES_PORT,
-    Environment,
-    require_postgres,
-    run,
-    spec_models,
-)
+from tests.support import Environment, empty_database, run, spec_models
 
 FUZZ_SECONDS = 30
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
@@ -39,22 +31,6 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
-
-
-@contextmanager
-def _database(kind: str, directory: Path) -> Iterator[str]:
-    """A database URL for the server: a fresh PostgreSQL database, or a SQLite file."""
-    if kind == "sqlite":
-        yield f"sqlite+aiosqlite:///{directory / 'fuzz.db'}"
-        return
-    require_postgres()
-    name = f"fuzz_{uuid.uuid4().hex[:12]}"
-    server = ["-h", POSTGRES_HOST, "-p", str(POSTGRES_PORT), "-U", "postgres"]
-    run(["createdb", *server, name], directory)
-    try:
-        yield f"postgresql://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
-    finally:
-        run(["dropdb", *server, "--force", name], directory)
 
 
 @contextmanager
@@ -97,8 +73,8 @@ def test_schemathesis_finds_no_server_error(
     project = result.project_dir
     env = environment.variables()
     run(["uv", "sync", "--quiet"], project, env)
-    with _database(database, tmp_path) as database_url:
-        env["DATABASE_URL"] = database_url
+    with empty_database(database, tmp_path) as db_url:
+        env["DATABASE_URL"] = db_url
         run(["uv", "run", "--no-sync", "alembic", "upgrade", "head"], project, env)
         log = tmp_path / "server.log"
         with _serving(project, env, log) as url:
