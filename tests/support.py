@@ -19,8 +19,9 @@ TEMPLATE = Path(__file__).resolve().parents[1]
 SPECS = TEMPLATE / "tests" / "specs"
 POSTGRES_HOST, POSTGRES_PORT = "127.0.0.1", 5432
 POSTGRES_URL = f"postgresql+asyncpg://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/postgres"
-# The copier of this environment, whether or not its bin/ is on PATH.
-COPIER = str(Path(sys.executable).with_name("copier"))
+# The copier of this environment, whether or not its bin/ is on PATH; TEST_COPIER names another
+# (to check an older Copier against `_min_copier_version`, say).
+COPIER = os.environ.get("TEST_COPIER") or str(Path(sys.executable).with_name("copier"))
 
 
 def spec_models(name: str) -> Any:

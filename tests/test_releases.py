@@ -1,0 +1,62 @@
+"""Releases are recorded where every clone finds them, and renames between them are migrated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from tests.releases import VERSION_TAG, TemplateRepository, git, git_status, recorded_releases
+from tests.support import TEMPLATE
+
+
+def _recorded_questions(config: dict[str, Any]) -> set[str]:
+    """The questions whose answers `.copier-answers.yml` records."""
+    return {
+        name
+        for name, question in config.items()
+        if not name.startswith("_")
+        and not (isinstance(question, dict) and question.get("when") is False)
+    }
+
+
+def test_changelog_records_releases_newest_first_on_mains_history(
+    template: TemplateRepository,
+) -> None:
+    releases = recorded_releases()
+    assert releases, "CHANGELOG.md records no release"
+    versions = [release.version for release in releases]
+    assert versions == sorted(set(versions), reverse=True), "releases are not newest first"
+    for release in releases:
+        ancestor = git_status(template.path, "merge-base", "--is-ancestor", release.commit, "HEAD")
+        assert ancestor.returncode == 0, f"{release.tag} ({release.commit}) is not on main"
+
+
+def test_tags_of_this_clone_agree_with_the_changelog() -> None:
+    recorded = {release.tag: release.commit for release in recorded_releases()}
+    for tag in git(TEMPLATE, "tag", "--list", "v*").split():
+        if VERSION_TAG.fullmatch(tag):
+            commit = git(TEMPLATE, "rev-list", "-n", "1", tag).strip()
+            assert recorded.get(tag) == commit, (
+                f"tag {tag} is at {commit}, not as CHANGELOG.md says"
+            )
+
+
+def test_answers_and_owned_files_of_every_release_are_kept_or_migrated(
+    template: TemplateRepository,
+) -> None:
+    head = yaml.safe_load((TEMPLATE / "copier.yml").read_text())
+    migration_versions = [
+        tuple(map(int, match.groups()))
+        for migration in head.get("_migrations", [])
+        if (match := VERSION_TAG.fullmatch(str(migration.get("version"))))
+    ]
+    for release in template.releases:
+        old = yaml.safe_load(git(template.path, "show", f"{release.commit}:copier.yml"))
+        gone = _recorded_questions(old) - _recorded_questions(head)
+        gone |= set(old.get("_skip_if_exists", [])) - set(head.get("_skip_if_exists", []))
+        if gone:
+            assert any(version > release.version for version in migration_versions), (
+                f"{', '.join(sorted(gone))} of {release.tag} renamed or removed, "
+                "with no _migrations entry for a later version to move them"
+            )
