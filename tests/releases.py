@@ -64,6 +64,12 @@ def recorded_releases() -> list[Release]:
     ]
 
 
+def parse_version(tag: str) -> tuple[int, int, int] | None:
+    """`v1.2.3` as `(1, 2, 3)`; None for anything else."""
+    match = VERSION_TAG.fullmatch(tag)
+    return (int(match[1]), int(match[2]), int(match[3])) if match else None
+
+
 def git(repository: Path, *args: str) -> str:
     """Run git in `repository`; its standard output."""
     env = {**os.environ, **GIT_IDENTITY}
@@ -132,11 +138,7 @@ def _commit_synthetic_release(clone: Path) -> str:
         readme.read_text().replace(line, f"{line[:-1]}{SYNTHETIC_DESCRIPTION_SUFFIX}\n")
     )
     git(clone, "commit", "--quiet", "--all", "-m", "A synthetic release")
-    versions = [
-        tuple(map(int, match.groups()))
-        for tag in git(clone, "tag", "--list", "v*").split()
-        if (match := VERSION_TAG.fullmatch(tag))
-    ]
+    versions = filter(None, map(parse_version, git(clone, "tag", "--list", "v*").split()))
     major, minor, patch = max(versions, default=(0, 0, 0))
     head = f"v{major}.{minor}.{patch + 1}"
     git(clone, "tag", head)

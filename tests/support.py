@@ -126,6 +126,9 @@ class Environment:
             UV_PROJECT_ENVIRONMENT=str(self.root / "venv"),
             UV_PYTHON_DOWNLOADS="never",
             MYPY_CACHE_DIR=str(self.root / "mypy-cache"),
+            # Installed packages compiled once (uv sync), so that each of the many processes that
+            # import them does not compile them again; nothing is written into the projects.
+            UV_COMPILE_BYTECODE="1",
             PYTHONDONTWRITEBYTECODE="1",
         )
         env.pop("TEST_DATABASE_URL", None)

@@ -6,7 +6,13 @@ from typing import Any
 
 import yaml
 
-from tests.releases import VERSION_TAG, TemplateRepository, git, git_status, recorded_releases
+from tests.releases import (
+    TemplateRepository,
+    git,
+    git_status,
+    parse_version,
+    recorded_releases,
+)
 from tests.support import TEMPLATE
 
 
@@ -35,7 +41,7 @@ def test_changelog_records_releases_newest_first_on_mains_history(
 def test_tags_of_this_clone_agree_with_the_changelog() -> None:
     recorded = {release.tag: release.commit for release in recorded_releases()}
     for tag in git(TEMPLATE, "tag", "--list", "v*").split():
-        if VERSION_TAG.fullmatch(tag):
+        if parse_version(tag):
             commit = git(TEMPLATE, "rev-list", "-n", "1", tag).strip()
             assert recorded.get(tag) == commit, (
                 f"tag {tag} is at {commit}, not as CHANGELOG.md says"
@@ -47,9 +53,9 @@ def test_answers_and_owned_files_of_every_release_are_kept_or_migrated(
 ) -> None:
     head = yaml.safe_load((TEMPLATE / "copier.yml").read_text())
     migration_versions = [
-        tuple(map(int, match.groups()))
+        version
         for migration in head.get("_migrations", [])
-        if (match := VERSION_TAG.fullmatch(str(migration.get("version"))))
+        if (version := parse_version(str(migration.get("version"))))
     ]
     for release in template.releases:
         old = yaml.safe_load(git(template.path, "show", f"{release.commit}:copier.yml"))

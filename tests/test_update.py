@@ -185,7 +185,7 @@ def review_model(models: dict[str, Any]) -> dict[str, Any]:
     first, *_, last = models
     return {
         "fields": {
-            "verdict": {"type": "enum", "values": ["pending", "approved", "rejected"]},
+            "verdict": {"type": "enum", "values": ["approved", "rejected"]},
             "remarks": {"type": "text", "optional": True},
         },
         "relations": {

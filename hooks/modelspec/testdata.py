@@ -46,7 +46,7 @@ def factories(codes: list[dict[str, Any]], package: str, id_type: str) -> dict[s
     """Imports and helpers of `tests/factories.py`."""
     kinds = {field["type"] for code in codes for field in code["fields"]}
     block = ImportBlock(first_party=package)
-    block.module("itertools")
+    block.from_("collections", "Counter")
     if kinds & {"date", "datetime"}:
         block.module("datetime", "dt")
     if "decimal" in kinds:
