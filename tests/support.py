@@ -22,6 +22,9 @@ POSTGRES_URL = f"postgresql+asyncpg://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/p
 # The copier of this environment, whether or not its bin/ is on PATH; TEST_COPIER names another
 # (to check an older Copier against `_min_copier_version`, say).
 COPIER = os.environ.get("TEST_COPIER") or str(Path(sys.executable).with_name("copier"))
+# `copier copy` of the working tree: HEAD and any uncommitted change, not the newest release tag
+# (Copier's default).
+COPY_WORKING_TREE = [COPIER, "copy", "--trust", "--vcs-ref=HEAD"]
 
 
 def spec_models(name: str) -> Any:

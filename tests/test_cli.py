@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support import COPIER, TEMPLATE, Environment, spec_models
+from tests.support import COPY_WORKING_TREE, TEMPLATE, Environment, spec_models
 
 
 def _copy(tmp_path: Path, answers: dict[str, Any]) -> Path:
     data_file = tmp_path / "answers.yml"
     data_file.write_text(yaml.safe_dump(answers))
     destination = tmp_path / "project"
-    command = [COPIER, "copy", "--trust", "--defaults", "--skip-tasks", "--quiet"]
+    command = [*COPY_WORKING_TREE, "--defaults", "--skip-tasks", "--quiet"]
     command += ["--data-file", str(data_file), str(TEMPLATE), str(destination)]
     result = subprocess.run(
         command, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, check=False

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support import COPIER, TEMPLATE
+from tests.support import COPY_WORKING_TREE, TEMPLATE
 
 VALID_TASK = {"fields": {"title": "str"}}
 
@@ -295,9 +295,7 @@ def test_invalid_answer_stops_copier_before_writing(
     destination = tmp_path / "project"
     result = subprocess.run(
         [
-            COPIER,
-            "copy",
-            "--trust",
+            *COPY_WORKING_TREE,
             "--defaults",
             "--data-file",
             str(data_file),
@@ -314,4 +312,23 @@ def test_invalid_answer_stops_copier_before_writing(
     assert result.returncode == 1, result.stderr
     assert lines[-1] == message
     assert "Traceback" not in result.stderr
+    assert not destination.exists()
+
+
+def test_a_relative_template_path_is_refused_with_the_absolute_one(tmp_path: Path) -> None:
+    destination = tmp_path / "project"
+    result = subprocess.run(
+        [*COPY_WORKING_TREE, "--defaults", ".", str(destination)],
+        cwd=TEMPLATE,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "the template path '.' is relative, and `copier update` would look for it relative to "
+        f"wherever it runs: give its absolute path ({TEMPLATE}) or a git URL"
+    )
     assert not destination.exists()
