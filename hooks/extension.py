@@ -7,7 +7,8 @@ Copier loads this file through copier-template-extensions (hence `--trust`). It 
 - `compile_spec` global: the computed `spec` answer, or a one-line error that stops Copier
   before it writes anything (a relative template path too: `copier update` could not find it).
 
-Each version of the template compiles with its own `modelspec` (see `_load_compiler`).
+Each version of the template compiles with its own `modelspec` (see `_load_compiler`), and
+every rendered Python file is laid out by ruff (`LaidOutTemplate`, `modelspec.layout`).
 
 An answer given on the command line (`--data`, `--data-file`) is checked by `compile_spec` only:
 Copier prints a validator's message with a traceback in that mode, a `UserMessageError` as one
@@ -26,7 +27,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from copier.errors import UserMessageError
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, Template, pass_context
 from jinja2.ext import Extension
 
 
@@ -61,9 +62,10 @@ def _load_compiler() -> ModuleType:
 
 if TYPE_CHECKING:
     import modelspec
-    from modelspec import literals, pyfmt
+    from modelspec import layout, literals, pyfmt
 else:
     modelspec = _load_compiler()
+    layout = importlib.import_module(f"{modelspec.__name__}.layout")
     literals = importlib.import_module(f"{modelspec.__name__}.literals")
     pyfmt = importlib.import_module(f"{modelspec.__name__}.pyfmt")
 
@@ -127,8 +129,10 @@ def compile_answers(
     id_type: str,
 ) -> dict[str, Any]:
     """The computed `spec` answer; every invalid answer stops Copier with one line."""
-    problem = _problem("project_name", project_name, {}) or _source_problem(
-        context.get("_copier_answers") or {}
+    problem = (
+        _problem("project_name", project_name, {})
+        or _source_problem(context.get("_copier_answers") or {})
+        or ("" if layout.ruff_executable() else layout.MISSING_RUFF)
     )
     if problem:
         raise UserMessageError(problem)
@@ -149,11 +153,27 @@ def signature(name: str, *params: str, returns: str = "None") -> str:
     return pyfmt.statement("async def ", pyfmt.call(name, *params), 0, f" -> {returns}:")
 
 
+class LaidOutTemplate(Template):
+    """A template whose rendered Python goes through `ruff format` (see `modelspec.layout`)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """The rendered text; laid out by ruff for a `.py` file."""
+        text = super().render(*args, **kwargs)
+        name = (self.name or "").removesuffix(".jinja")
+        if not name.endswith(".py"):
+            return text
+        try:
+            return layout.format_python(text, name)
+        except layout.LayoutError as error:
+            raise UserMessageError(str(error)) from None
+
+
 class ModelSpecExtension(Extension):
-    """Registers the filters and the global above."""
+    """Registers the filters and the global above, and lays out rendered Python."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
+        environment.template_class = LaidOutTemplate
         environment.filters["package_name"] = modelspec.package_name_for
         environment.filters["pystr"] = literals.py_str
         environment.filters["answer_error"] = answer_error

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support import COPY_WORKING_TREE, TEMPLATE
+from tests.support import COPY_WORKING_TREE, TEMPLATE, run
 
 VALID_TASK = {"fields": {"title": "str"}}
 
@@ -330,5 +330,30 @@ def test_a_relative_template_path_is_refused_with_the_absolute_one(tmp_path: Pat
     assert result.stderr.splitlines()[-1] == (
         "the template path '.' is relative, and `copier update` would look for it relative to "
         f"wherever it runs: give its absolute path ({TEMPLATE}) or a git URL"
+    )
+    assert not destination.exists()
+
+
+def test_rendering_without_ruff_says_how_to_install_it(tmp_path: Path) -> None:
+    copier_env = tmp_path / "copier-env"
+    uv_env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    run(["uv", "venv", "--quiet", str(copier_env)], tmp_path, uv_env)
+    python = str(copier_env / "bin" / "python")
+    install = ["uv", "pip", "install", "--quiet", "--python", python]
+    run([*install, "copier", "copier-template-extensions"], tmp_path, uv_env)
+    destination = tmp_path / "project"
+    command = [str(copier_env / "bin" / "copier"), *COPY_WORKING_TREE[1:], "--defaults"]
+    result = subprocess.run(
+        [*command, str(TEMPLATE), str(destination)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "rendering needs ruff beside Copier to lay out the generated code: "
+        "uvx --with copier-template-extensions --with ruff copier ..., or ruff on PATH"
     )
     assert not destination.exists()
