@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -62,12 +63,11 @@ def _load_compiler() -> ModuleType:
 
 if TYPE_CHECKING:
     import modelspec
-    from modelspec import layout, literals, pyfmt
+    from modelspec import layout, literals
 else:
     modelspec = _load_compiler()
     layout = importlib.import_module(f"{modelspec.__name__}.layout")
     literals = importlib.import_module(f"{modelspec.__name__}.literals")
-    pyfmt = importlib.import_module(f"{modelspec.__name__}.pyfmt")
 
 
 def _problem(question: str, value: Any, answers: Mapping[str, Any]) -> str:
@@ -148,22 +148,17 @@ def compile_answers(
         raise UserMessageError(str(error)) from None
 
 
-def signature(name: str, *params: str, returns: str = "None") -> str:
-    """An `async def` line laid out as ruff would, for names that come from the spec."""
-    return pyfmt.statement("async def ", pyfmt.call(name, *params), 0, f" -> {returns}:")
-
-
 class LaidOutTemplate(Template):
-    """A template whose rendered Python goes through `ruff format` (see `modelspec.layout`)."""
+    """A template whose rendered Python goes through ruff (see `modelspec.layout`)."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
-        """The rendered text; laid out by ruff for a `.py` file."""
+        """The rendered text; laid out by ruff for a Python or Markdown file."""
         text = super().render(*args, **kwargs)
-        name = (self.name or "").removesuffix(".jinja")
-        if not name.endswith(".py"):
-            return text
+        # The file's name without its Jinja tags: `{% if x %}main.py{% endif %}.jinja` → main.py
+        name = re.sub(r"\{%.*?%\}", "", self.name or "").removesuffix(".jinja")
+        first_party = [str(kwargs.get("package_name", "")), "tests"]
         try:
-            return layout.format_python(text, name)
+            return layout.lay_out(text, name, first_party)
         except layout.LayoutError as error:
             raise UserMessageError(str(error)) from None
 
@@ -178,4 +173,3 @@ class ModelSpecExtension(Extension):
         environment.filters["pystr"] = literals.py_str
         environment.filters["answer_error"] = answer_error
         environment.globals["compile_spec"] = compile_answers
-        environment.globals["signature"] = signature

@@ -37,7 +37,9 @@ def test_compile_answers_turns_a_spec_error_into_a_user_message() -> None:
 
 
 def test_an_interactive_spec_is_checked_against_the_earlier_answers() -> None:
-    long_relation = {"the_task_that_this_one_was_split_off_from_a_long_time_ago": {"to": "Task"}}
+    long_relation = {
+        "the_task_that_this_one_was_split_off_from_a_long_long_time_ago": {"to": "Task"}
+    }
     models = {"Task": {"fields": {"title": "str"}, "relations": long_relation}}
     message = answer_error({**_context({}), "package_name": "demo"}, models, "models")
     assert "longer than PostgreSQL's 63 characters" in message

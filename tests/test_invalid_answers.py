@@ -13,6 +13,7 @@ import yaml
 from tests.support import COPY_WORKING_TREE, TEMPLATE, run
 
 VALID_TASK = {"fields": {"title": "str"}}
+LONG_NAME = "the_task_that_this_one_was_split_off_from_a_long_long_time_ago"
 
 CASES: list[tuple[str, dict[str, Any], str]] = [
     ("empty spec", {"models": {}}, "models: the spec is empty; declare at least one model"),
@@ -109,7 +110,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "two models with one table",
         {"models": {"HTTPLog": VALID_TASK, "HttpLog": VALID_TASK}},
-        "HttpLog: its table 'http_log' collides with HTTPLog",
+        "HttpLog: its table or type name 'http_log' collides with HTTPLog",
     ),
     (
         "two models with one plural",
@@ -204,25 +205,37 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "Task.status: default 'c' is not one of the enum values (a, b)",
     ),
     (
+        "enum type named like a table",
+        {
+            "models": {
+                "TaskStatus": {"fields": {"name": "str"}},
+                "Task": {"fields": {"status": {"type": "enum", "values": ["open", "done"]}}},
+            }
+        },
+        "the enum type of Task.status: its table or type name 'task_status' collides with "
+        "TaskStatus",
+    ),
+    (
         "unique bool",
         {"models": {"Task": {"fields": {"done": {"type": "bool", "unique": True}}}}},
         "Task.done: a bool field cannot be unique (its few values would cap the table's rows)",
     ),
     (
-        "identifier longer than PostgreSQL allows",
+        "column longer than PostgreSQL allows",
         {
             "models": {
                 "Task": {
                     "fields": {"title": "str"},
                     "relations": {
-                        "the_task_that_this_one_was_split_off_from_a_long_time_ago": {"to": "Task"},
+                        "the_task_that_this_one_was_split_off_from_a_long_long_time_ago": {
+                            "to": "Task"
+                        }
                     },
                 }
             }
         },
-        "fk_task_the_task_that_this_one_was_split_off_from_a_long_time_ago_id: a table, "
-        "constraint or index name longer than PostgreSQL's 63 characters; shorten the model, "
-        "field or relation names in it",
+        f"Task.{LONG_NAME}: its column '{LONG_NAME}_id' is longer than PostgreSQL's 63 "
+        "characters; shorten the relation name",
     ),
     (
         "set_null on a required relation",

@@ -95,6 +95,16 @@ def test_statements_are_laid_out_as_ruff_formats_them(layout: str) -> None:
     assert _ruff_format(source) == source
 
 
+@pytest.mark.parametrize(
+    ("value", "member"),
+    [("in-progress", "IN_PROGRESS"), ("a", "A"), ("i", "I_"), ("O", "O_"), ("l", "L")],
+)
+def test_enum_members_are_constant_case_and_never_ambiguous(value: str, member: str) -> None:
+    from modelspec.naming import constant_case
+
+    assert constant_case(value) == member
+
+
 def test_compiled_spec_names_classes_tables_and_routes() -> None:
     models = {
         "TaskLabel": {"fields": {"name": "str"}},
@@ -116,3 +126,38 @@ def test_compiled_spec_names_classes_tables_and_routes() -> None:
     assert [collection["name"] for collection in category["collections"]] == ["children"]
     assert category["to_one"][0]["fk_column"] == "parent_id"
     assert spec["api"]["route_modules"] == ["categories", "task_labels"]
+
+
+def test_long_derived_names_are_shortened_the_same_way_every_time() -> None:
+    from modelspec.naming import shorten
+
+    field = {"type": "str", "max_length": 20, "unique": True, "index": True}
+    models = {
+        "InternationalShipmentConsignment": {
+            "fields": {
+                "harmonized_system_classification_code": field,
+                "harmonized_system_classification_note": {"type": "enum", "values": ["a"]},
+            },
+            "relations": {"customs_brokers_consulted_on_arrival": {"to": "Broker", "many": True}},
+        },
+        "Broker": {"fields": {"name": "str"}},
+    }
+    first, again = (
+        compile_spec(
+            models, package_name="app", database="postgresql", id_type="int", api_style="rest"
+        )
+        for _ in range(2)
+    )
+    assert first == again
+    shipment = first["models"][0]
+    (link,) = shipment["many"]
+    assert link["link_table"] == shorten(
+        "international_shipment_consignment_customs_brokers_consulted_on_arrival"
+    )
+    assert len(link["link_table"]) <= 63
+    enum_type = shipment["fields"][1]["enum"]["type_name"]
+    assert len(enum_type) <= 63
+    assert enum_type.startswith("international_shipment_consignment_harmonized_system_")
+    assert enum_type != shorten(
+        "international_shipment_consignment_harmonized_system_classification_code"
+    )

@@ -9,7 +9,7 @@ from .api import deps, route_module
 from .codegen import ModelCode, Options
 from .errors import SpecError
 from .migration import build_migration
-from .naming import is_keyword, is_stdlib_module
+from .naming import MAX_IDENTIFIER, is_keyword, is_stdlib_module, shorten
 from .pyimports import ImportBlock
 from .spec import parse_spec
 from .testdata import (
@@ -25,7 +25,6 @@ from .testdata import (
 __all__ = ["SpecError", "check_package_name", "compile_spec", "package_name_for"]
 
 DATABASES = ("postgresql", "sqlite")
-MAX_IDENTIFIER = 63
 API_STYLES = ("rest", "none")
 ID_TYPES = ("int", "uuid")
 # Distributions the rendered project installs: a package of the same name would shadow one.
@@ -98,6 +97,8 @@ def compile_spec(
         code["api"] = route_module(code, codes, package_name)
         for field in code["fields"]:
             field["example"] = example_value(field)
+        # Whether the test factory numbers the model's rows: some example values need `n`.
+        code["numbered"] = any(re.search(r"\bn\b", f["example"]) for f in code["fields"])
         if code["simple_field"] is not None:
             code["simple_field"]["update_value"] = update_value(code["simple_field"])
         if code["decimal_field"] is not None:
@@ -111,12 +112,7 @@ def compile_spec(
     links = [link for code in ordered for link in code["many"]]
     uses = _uses(ordered, field_types)
     migration = build_migration(definitions, codes, options)
-    for name in migration["identifiers"]:
-        if len(name) > MAX_IDENTIFIER:
-            raise SpecError(
-                f"{name}: a table, constraint or index name longer than PostgreSQL's "
-                f"{MAX_IDENTIFIER} characters; shorten the model, field or relation names in it"
-            )
+    _check_shortened_names(migration["constraint_names"])
     return {
         "models": ordered,
         "links": links,
@@ -134,6 +130,20 @@ def compile_spec(
         "migration": migration,
         "er_diagram": _er_diagram(ordered),
     }
+
+
+def _check_shortened_names(names: list[str]) -> None:
+    """Constraint and index names share one namespace; SQLAlchemy shortens long ones as
+    `naming.shorten` does, and the shortened names must stay distinct."""
+    seen: dict[str, str] = {}
+    for name in names:
+        final = shorten(name)
+        if final in seen and seen[final] != name:
+            raise SpecError(
+                f"{name}: the same as {seen[final]!r} once shortened to PostgreSQL's "
+                f"{MAX_IDENTIFIER} characters ({final!r}); rename a model, field or relation in it"
+            )
+        seen[final] = name
 
 
 def _uses(codes: list[dict[str, Any]], field_types: set[str]) -> dict[str, Any]:

@@ -48,10 +48,10 @@ def route_module(
         _route(
             '@router.post("", status_code=status.HTTP_201_CREATED)',
             f"create_{snake}",
-            [f"data: {name}Create", repo],
+            [f"payload: {name}Create", repo],
             read,
             f"Create a {title}.",
-            [_return(call(f"{read}.model_validate", f"await {plural}.create(data)"))],
+            [_return(call(f"{read}.model_validate", f"await {plural}.create(payload)"))],
         ),
         _route(
             '@router.get("")',
@@ -72,10 +72,14 @@ def route_module(
         _route(
             f'@router.patch("/{{{snake}_id}}")',
             f"update_{snake}",
-            [id_param, f"data: {name}Update", repo],
+            [id_param, f"payload: {name}Update", repo],
             read,
             "Change the fields the body holds; the others keep their values.",
-            [_return(call(f"{read}.model_validate", f"await {plural}.update({snake}_id, data)"))],
+            [
+                _return(
+                    call(f"{read}.model_validate", f"await {plural}.update({snake}_id, payload)")
+                )
+            ],
         ),
         _route(
             f'@router.delete("/{{{snake}_id}}", status_code=status.HTTP_204_NO_CONTENT)',

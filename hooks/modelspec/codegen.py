@@ -21,7 +21,9 @@ from .spec import (
     RelationDef,
     class_names,
     enum_class,
+    enum_type_name,
     link_class,
+    link_columns,
     link_table,
 )
 
@@ -142,9 +144,6 @@ class ModelCode:
     def enum_name(self, spec: FieldDef) -> str:
         return enum_class(self.model, spec)
 
-    def enum_type_name(self, spec: FieldDef) -> str:
-        return f"{self.model.snake}_{spec.name}"
-
     def ambiguous(self, a: str, b: str) -> bool:
         """True when two tables are joined by more than one foreign key (either direction)."""
         count = sum(1 for r in self.models[a].relations if not r.many and r.target == b)
@@ -189,14 +188,14 @@ class ModelCode:
             "query_line": update_line if spec.type in FILTERABLE else None,
             "enum": {
                 "name": enum_name,
-                "type_name": self.enum_type_name(spec),
+                "type_name": enum_type_name(self.model, spec),
                 "members": [
                     {"name": constant_case(v), "value": py_str(v), "raw": v} for v in spec.values
                 ],
             }
             if spec.type == "enum"
             else None,
-            "column_type": column_type(spec, self.options, self.enum_type_name(spec)),
+            "column_type": column_type(spec, self.options, enum_type_name(self.model, spec)),
             "max_digits": spec.max_digits,
             "decimal_places": spec.decimal_places,
             "max_length": spec.max_length,
@@ -217,13 +216,14 @@ class ModelCode:
         return kwargs
 
     def sa_type(self, spec: FieldDef) -> str | None:
+        type_name = py_str(enum_type_name(self.model, spec))
         return {
             "text": "sa.Text",
             "bigint": "sa.BigInteger",
             "decimal": f"ExactDecimal({spec.max_digits}, {spec.decimal_places})",
             "datetime": "UTCDateTime",
             "json": "JSONType",
-            "enum": f"enum_type({self.enum_name(spec)}, {py_str(self.enum_type_name(spec))})",
+            "enum": f"enum_type({self.enum_name(spec)}, {type_name})",
         }.get(spec.type)
 
     @staticmethod
@@ -299,8 +299,7 @@ class ModelCode:
         model, target = self.model, self.models[relation.target]
         self_ref = target.name == model.name
         link = link_class(model, relation)
-        left = f"{model.snake}_id"
-        right = f"related_{target.snake}_id" if self_ref else f"{target.snake}_id"
+        left, right = link_columns(model, relation)
         extra: dict[str, Node] = {"passive_deletes": "True"}
         if self_ref:
             extra["primaryjoin"] = py_str(f"{model.name}.id == {link}.{left}")

@@ -1,8 +1,10 @@
-"""Rendered Python laid out by ruff, the formatter the rendered project checks itself with.
+"""Rendered Python laid out by ruff, the tool the rendered project checks itself with.
 
 Templates and the compiler write statements without knowing how long the spec's names make
-them; `ruff format` splits them as the project's own `ruff format --check` expects, whatever
-their length. It runs while Copier renders, so a `--skip-tasks` render is formatted too.
+them, and import lists without knowing how ruff orders names that differ only in case; ruff
+sorts the imports and formats the file (and the Python examples of the Markdown files) as the
+project's own `ruff check` and `ruff format --check` expect. It runs while Copier renders, so a
+`--skip-tasks` render is laid out too.
 """
 
 from __future__ import annotations
@@ -28,14 +30,32 @@ def ruff_executable() -> str | None:
     return shutil.which("ruff", path=sysconfig.get_path("scripts")) or shutil.which("ruff")
 
 
-def format_python(source: str, filename: str) -> str:
-    """`source` as `ruff format` lays it out; `filename` names it in errors."""
+def lay_out(source: str, filename: str, first_party: list[str]) -> str:
+    """`source` laid out as the project's ruff checks it: a Python file with its imports and
+    `__all__` sorted, then formatted; a Markdown file with its Python code blocks formatted;
+    anything else as it is.
+
+    `filename` names the file in errors; `first_party` are the project's own top-level modules.
+    """
+    if not filename.endswith((".py", ".md")):
+        return source
     ruff = ruff_executable()
     if ruff is None:
         raise LayoutError(MISSING_RUFF)
-    command = [ruff, "format", "--isolated", f"--line-length={LINE_LENGTH}"]
-    command += [f"--target-version={TARGET_VERSION}", f"--stdin-filename={filename}", "-"]
-    result = subprocess.run(command, input=source, capture_output=True, text=True, check=False)
+    options = ["--isolated", f"--line-length={LINE_LENGTH}", f"--target-version={TARGET_VERSION}"]
+    options += [f"--stdin-filename={filename}", "-"]
+    if filename.endswith(".py"):
+        known = ", ".join(f'"{name}"' for name in first_party)
+        sort_imports = ["check", "--select=I,RUF022", "--fix", "--exit-zero", "--quiet"]
+        sort_imports += [f"--config=lint.isort.known-first-party = [{known}]"]
+        source = _ruff(ruff, [*sort_imports, *options], source, filename)
+    return _ruff(ruff, ["format", *options], source, filename)
+
+
+def _ruff(ruff: str, arguments: list[str], source: str, filename: str) -> str:
+    result = subprocess.run(
+        [ruff, *arguments], input=source, capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         problem = next(iter(result.stderr.strip().splitlines()), "ruff failed")
         raise LayoutError(f"{filename}: the rendered code is not valid Python ({problem})")

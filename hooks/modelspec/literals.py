@@ -8,8 +8,12 @@ from .pyfmt import Call, Kw, Node, list_literal
 
 
 def py_str(value: str) -> str:
-    """A string literal quoted the way ruff prefers (double quotes unless that needs escapes)."""
-    literal = repr(value)
+    """A string literal quoted the way ruff prefers (double quotes unless that needs escapes).
+
+    Every character outside ASCII is escaped: the spec's text may hold any, and ruff flags
+    characters that look like others (a multiplication sign for `x`) in the rendered code.
+    """
+    literal = ascii(value)
     if literal.startswith("'") and '"' not in value:
         literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
     return literal

@@ -158,11 +158,8 @@ def build_migration(
         f["type"] == "json" for c in codes.values() for f in c["fields"]
     ):
         imports.from_("sqlalchemy.dialects", "postgresql")
-    identifiers = re.findall(r'op\.f\("([^"]+)"\)', "\n".join(upgrade))
-    identifiers += re.findall(r'create_table\(\s*"([^"]+)"', "\n".join(upgrade))
-    identifiers += enum_types
     return {
-        "identifiers": identifiers,
+        "constraint_names": re.findall(r'op\.f\("([^"]+)"\)', "\n".join(upgrade)),
         "imports": imports.render(),
         "upgrade": upgrade,
         "downgrade": downgrade,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import sys
 
+MAX_IDENTIFIER = 63
+"""PostgreSQL's longest identifier (table, column, constraint, index and type names)."""
 PASCAL_CASE = re.compile(r"[A-Z][A-Za-z0-9]*")
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
@@ -41,8 +44,10 @@ def snake_case(name: str) -> str:
 
 
 def constant_case(value: str) -> str:
-    """`in-progress` → `IN_PROGRESS` (an enum member name)."""
-    return re.sub(r"[^A-Za-z0-9]+", "_", value).strip("_").upper()
+    """`in-progress` → `IN_PROGRESS` (an enum member name); `i` → `I_`, since the linter
+    refuses the names `I` and `O` (E741: they read like 1 and 0)."""
+    name = re.sub(r"[^A-Za-z0-9]+", "_", value).strip("_").upper()
+    return f"{name}_" if name in ("I", "O") else name
 
 
 def pluralize(snake: str) -> str:
@@ -88,3 +93,15 @@ def is_stdlib_module(name: str) -> bool:
 def is_keyword(name: str) -> bool:
     """True for Python keywords (hard ones; `match`, `type` and `case` are fine as names)."""
     return keyword.iskeyword(name)
+
+
+def shorten(name: str) -> str:
+    """`name` if PostgreSQL takes it whole, else its start and a hash of all of it.
+
+    The rule SQLAlchemy applies to constraint and index names from a naming convention, so that
+    every name derived from the spec fits, and the same spec always gives the same names.
+    """
+    if len(name) <= MAX_IDENTIFIER:
+        return name
+    digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
+    return f"{name[: MAX_IDENTIFIER - 8]}_{digest[-4:]}"

@@ -15,11 +15,13 @@ from typing import Any
 
 from .errors import SpecError
 from .naming import (
+    MAX_IDENTIFIER,
     PASCAL_CASE,
     SNAKE_CASE,
     constant_case,
     is_keyword,
     pluralize,
+    shorten,
     singularize,
     snake_case,
 )
@@ -138,7 +140,8 @@ RESERVED_CLASS_NAMES = frozenset(
     }
 )
 RESERVED_MODULES = frozenset({"base", "links"})
-RESERVED_PLURALS = frozenset({"health", "docs", "openapi"})
+# Besides other endpoints, the names of the route functions' own parameters.
+RESERVED_PLURALS = frozenset({"health", "docs", "openapi", "payload", "query"})
 
 
 @dataclass
@@ -221,6 +224,7 @@ def parse_spec(raw: object) -> list[ModelDef]:
             _check_relation_target(relation, by_name)
             by_name[relation.target].incoming.append(relation)
     _check_names(models)
+    _check_lengths(models)
     _check_mutual_references(models, by_name)
     return models
 
@@ -248,6 +252,10 @@ def _check_attribute_name(name: str, what: str, where: str) -> None:
     if name in RESERVED_ATTRIBUTES or name.startswith(RESERVED_PREFIXES):
         raise SpecError(
             f"{where}: {what} {name!r} is reserved (every model has it, or SQLModel uses it)"
+        )
+    if name == "l":
+        raise SpecError(
+            f"{where}: {what} 'l' is refused by the project's linter (E741: it reads like 1 or I)"
         )
 
 
@@ -281,6 +289,11 @@ def _parse_model(name: object, body: object) -> ModelDef:
         raise SpecError(f"{name}: its snake_case name {snake_case(name)!r} is a Python keyword")
     if name in RESERVED_CLASS_NAMES:
         raise SpecError(f"{name}: the model name is reserved (the generated code imports a {name})")
+    if name in ("I", "O"):
+        raise SpecError(
+            f"{name}: the model name is refused by the project's linter "
+            "(E742: it reads like 1 or 0)"
+        )
     options = _options(body, MODEL_OPTIONS, name, "model")
     fields_raw = options.get("fields") or {}
     relations_raw = options.get("relations") or {}
@@ -296,13 +309,21 @@ def _parse_model(name: object, body: object) -> ModelDef:
     if not fields_raw and not relations_raw:
         raise SpecError(f"{name}: a model needs at least one field or relation")
     plural = options.get("plural", pluralize(snake_case(name)))
-    if not isinstance(plural, str) or not SNAKE_CASE.fullmatch(plural) or is_keyword(plural):
+    if not isinstance(plural, str) or not SNAKE_CASE.fullmatch(plural):
         raise SpecError(
             f"{name}: plural {plural!r} is not a snake_case identifier "
             "(it names the URL segment and a module)"
         )
+    if is_keyword(plural):
+        raise SpecError(
+            f"{name}: plural {plural!r} is a Python keyword (it names a module); "
+            "set the model's `plural` to another name"
+        )
     if plural in RESERVED_PLURALS:
-        raise SpecError(f"{name}: plural {plural!r} is reserved for another endpoint")
+        raise SpecError(
+            f"{name}: plural {plural!r} is reserved "
+            "(an endpoint or a route parameter has that name)"
+        )
     return ModelDef(
         name=name,
         fields=[
@@ -587,14 +608,21 @@ def _check_names(models: list[ModelDef]) -> None:
         for relation in model.incoming:
             if relation.back is not None:
                 claim(relation.back, f"the back of relation {relation.where} on {model.name}")
+    # One namespace in PostgreSQL: a table's row type has the table's name.
     _check_unique(
-        "table",
+        "table or type name",
         [(model.snake, model.name) for model in models]
         + [
             (link_table(model, relation), f"the link table of {relation.where}")
             for model in models
             for relation in model.relations
             if relation.many
+        ]
+        + [
+            (enum_type_name(model, spec), f"the enum type of {spec.where}")
+            for model in models
+            for spec in model.fields
+            if spec.type == "enum"
         ],
     )
     _check_unique("module", [(model.snake, model.name) for model in models])
@@ -615,9 +643,49 @@ def _check_unique(what: str, names: list[tuple[str, str]]) -> None:
         seen[name] = owner
 
 
+def _check_lengths(models: list[ModelDef]) -> None:
+    """Refuse the names PostgreSQL cannot take that come straight from the user's names.
+
+    Names derived from several of them (link tables, enum types, constraints, indexes) are
+    shortened instead (`naming.shorten`).
+    """
+
+    def check(name: str, where: str, what: str, fix: str) -> None:
+        if len(name) > MAX_IDENTIFIER:
+            raise SpecError(
+                f"{where}: {what} {name!r} is longer than PostgreSQL's {MAX_IDENTIFIER} "
+                f"characters; {fix}"
+            )
+
+    for model in models:
+        check(model.snake, model.name, "its table name", "shorten the model name")
+        for spec in model.fields:
+            check(spec.name, spec.where, "the column name", "shorten the field name")
+        for relation in model.relations:
+            if relation.many:
+                for column in link_columns(model, relation):
+                    check(
+                        column, relation.where, "its link table's column", "shorten the model names"
+                    )
+            else:
+                check(relation.fk_column, relation.where, "its column", "shorten the relation name")
+
+
 def link_table(model: ModelDef, relation: RelationDef) -> str:
     """Name of the link table of a many-to-many relation."""
-    return f"{model.snake}_{relation.name}"
+    return shorten(f"{model.snake}_{relation.name}")
+
+
+def link_columns(model: ModelDef, relation: RelationDef) -> tuple[str, str]:
+    """The link table's columns: the id of a row of `model`, the id of a row it is linked to."""
+    target = snake_case(relation.target)
+    related = f"related_{target}_id" if relation.target == model.name else f"{target}_id"
+    return f"{model.snake}_id", related
+
+
+def enum_type_name(model: ModelDef, spec: FieldDef) -> str:
+    """Name of the enum type of an enum field (a native type on PostgreSQL)."""
+    return shorten(f"{model.snake}_{spec.name}")
 
 
 def class_names(model: ModelDef) -> list[tuple[str, str]]:
