@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.releases import TemplateRepository, clone_template
 from tests.support import Environment
+
+# Rendering takes about two seconds an example: no deadline, and fewer examples in CI (per test:
+# there are four of each property, one per database and API style) than by hand.
+for profile, examples in (("ci", 30), ("thorough", 500)):
+    settings.register_profile(
+        profile,
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
