@@ -28,7 +28,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from copier.errors import UserMessageError
-from jinja2 import Environment, Template, pass_context
+from jinja2 import Environment, StrictUndefined, Template, pass_context
 from jinja2.ext import Extension
 
 
@@ -169,6 +169,8 @@ class ModelSpecExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.template_class = LaidOutTemplate
+        # A misspelt name in a template fails the render instead of rendering as nothing.
+        environment.undefined = StrictUndefined
         environment.filters["package_name"] = modelspec.package_name_for
         environment.filters["pystr"] = literals.py_str
         environment.filters["answer_error"] = answer_error

@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 from modelspec import SpecError, compile_spec
-from modelspec.spec import FIELD_TYPES
+from modelspec.fieldtypes import TYPES
 
 # Words a spec may well use that also mean something to Python, SQL, pydantic or the rendered
 # code (the compiler refuses some of them; those make good invalid specs too).
@@ -115,14 +115,15 @@ def _decimal_default(options: dict[str, Any]) -> st.SearchStrategy[str]:
 @st.composite
 def fields(draw: st.DrawFn) -> Any:
     """A field definition of any type, with any of the options that apply to it."""
-    type_ = draw(st.sampled_from(FIELD_TYPES))
+    type_ = draw(st.sampled_from(sorted(TYPES)))
     options: dict[str, Any] = {"type": type_}
     optional = draw(st.booleans())
     if optional:
         options["optional"] = True
-    if type_ not in ("json", "bool", "enum") and draw(st.booleans()):
+    kind = TYPES[type_]
+    if kind.may_be_unique and kind.may_be_indexed and draw(st.booleans()):
         options["unique"] = True
-    if type_ != "json" and draw(st.booleans()):
+    if kind.may_be_indexed and draw(st.booleans()):
         options["index"] = True
     if draw(st.integers(0, 3)) == 0:
         options["description"] = draw(_TEXT)

@@ -118,6 +118,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "Task: its plural 'items' collides with Item",
     ),
     (
+        "an enum class named like the model's order type",
+        {"models": {"Task": {"fields": {"order": {"type": "enum", "values": ["a"]}}}}},
+        "enum Task.order: its class name 'TaskOrder' collides with model Task",
+    ),
+    (
         "field name not an identifier",
         {"models": {"Task": {"fields": {"Title": "str"}}}},
         "Task.Title: field name 'Title' is not a snake_case identifier (lowercase letters, digits "

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .pyfmt import Call, Kw, Node, list_literal
-
 
 def py_str(value: str) -> str:
     """A string literal quoted the way ruff prefers (double quotes unless that needs escapes).
@@ -19,21 +17,15 @@ def py_str(value: str) -> str:
     return literal
 
 
-def json_node(value: object) -> Node:
-    """A JSON value as a Python literal node (so long literals split like ruff splits them)."""
+def json_literal(value: object) -> str:
+    """A JSON value (from the spec's YAML) as a Python literal."""
     if isinstance(value, dict):
-        return Call(
-            "",
-            tuple(Kw(py_str(key), json_node(item), ": ") for key, item in value.items()),
-            "{",
-            "}",
-        )
+        items = (f"{py_str(key)}: {json_literal(item)}" for key, item in value.items())
+        return "{" + ", ".join(items) + "}"
     if isinstance(value, list):
-        return list_literal([json_node(item) for item in value])
+        return "[" + ", ".join(map(json_literal, value)) + "]"
     if isinstance(value, str):
         return py_str(value)
-    if value is None or isinstance(value, bool):
-        return repr(value)
     return repr(value)
 
 

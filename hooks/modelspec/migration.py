@@ -1,171 +1,132 @@
-"""The statements of the initial Alembic revision, built from the same definitions as the models."""
+"""The tables of the initial Alembic revision, from the same definitions as the models."""
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from dataclasses import dataclass, field
 
-from .codegen import Options, enum_column_type
-from .literals import py_str
-from .pyfmt import Kw, Node, call, list_literal, statement
-from .pyimports import ImportBlock
+from .codegen import ModelView, Options
+from .fieldtypes import TYPES
 from .spec import ModelDef, creation_order
 
-
-def _pk(table: str, *columns: str) -> Node:
-    name = f"op.f({py_str(f'pk_{table}')})"
-    return call("sa.PrimaryKeyConstraint", *map(py_str, columns), Kw("name", name))
+TIMESTAMP = "sa.DateTime(timezone=True)"
 
 
-def _index(name: str, table: str, column: str, *, unique: bool) -> str:
-    return statement(
-        "",
-        call(
-            "op.create_index",
-            f"op.f({py_str(name)})",
-            py_str(table),
-            list_literal([py_str(column)]),
-            Kw("unique", str(unique)),
-        ),
-        1,
-    )
+@dataclass
+class Column:
+    name: str
+    type: str
+    nullable: bool
 
 
-def _column(name: str, type_: Node, *, nullable: bool) -> Node:
-    return call("sa.Column", py_str(name), type_, Kw("nullable", str(nullable)))
+@dataclass
+class ForeignKey:
+    column: str
+    target: str
+    """The referred-to table."""
+    name: str
+    on_delete: str
 
 
-def _foreign_key(table: str, column: str, target: str, on_delete: str) -> Node:
-    return call(
-        "sa.ForeignKeyConstraint",
-        list_literal([py_str(column)]),
-        list_literal([py_str(f"{target}.id")]),
-        Kw("name", f"op.f({py_str(f'fk_{table}_{column}')})"),
-        Kw("ondelete", py_str(on_delete)),
-    )
+@dataclass
+class Index:
+    name: str
+    column: str
+    unique: bool
 
 
-def _field_column(field: dict[str, Any]) -> Node:
-    type_: Node = field["column_type"]
-    if field["enum"] is not None:
-        type_ = enum_column_type(
-            [m["raw"] for m in field["enum"]["members"]], field["enum"]["type_name"]
-        )
-    return _column(field["name"], type_, nullable=field["optional"])
+@dataclass
+class Table:
+    """One `op.create_table(...)` and the indexes created after it."""
+
+    name: str
+    columns: list[Column]
+    primary_key: list[str]
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    uniques: list[Index] = field(default_factory=list)
+    """Unique constraints of the fields that are unique but not indexed."""
+    indexes: list[Index] = field(default_factory=list)
+
+    @property
+    def constraint_names(self) -> list[str]:
+        names = [f"pk_{self.name}", *(key.name for key in self.foreign_keys)]
+        return names + [index.name for index in self.uniques + self.indexes]
 
 
-def _timestamp_columns(model: ModelDef) -> list[str]:
-    columns: list[str] = []
+@dataclass
+class Migration:
+    """What the initial revision's template fills in."""
+
+    tables: list[Table]
+    """In creation order: a table after the tables it refers to."""
+    drops: list[str]
+    """Tables in the order the downgrade drops them."""
+    enum_types: list[str]
+    """PostgreSQL enum types the downgrade drops after the tables."""
+    postgresql_types: bool
+    """Whether a column type comes from `sqlalchemy.dialects.postgresql`."""
+
+    @property
+    def constraint_names(self) -> list[str]:
+        return [name for table in self.tables for name in table.constraint_names]
+
+
+def _model_table(model: ModelDef, view: ModelView, options: Options) -> Table:
+    id_type = "sa.Integer()" if options.id_type == "int" else "sa.Uuid()"
+    table = Table(view.table, [Column("id", id_type, nullable=False)], ["id"])
+    for spec in model.fields:
+        kind = TYPES[spec.type]
+        column = kind.column
+        if options.database == "sqlite" and kind.sqlite_column is not None:
+            column = kind.sqlite_column
+        table.columns.append(Column(spec.name, kind.text(column, spec), nullable=spec.optional))
+        if spec.index:
+            table.indexes.append(Index(f"ix_{table.name}_{spec.name}", spec.name, spec.unique))
+        elif spec.unique:
+            table.uniques.append(Index(f"uq_{table.name}_{spec.name}", spec.name, unique=True))
+    for relation in view.to_one:
+        table.columns.append(Column(relation.fk_column, id_type, nullable=not relation.required))
     if model.timestamps:
-        columns += [
-            'sa.Column("created_at", sa.DateTime(timezone=True), nullable=False)',
-            'sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False)',
-        ]
+        table.columns.append(Column("created_at", TIMESTAMP, nullable=False))
+        table.columns.append(Column("updated_at", TIMESTAMP, nullable=False))
     if model.soft_delete:
-        columns.append('sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True)')
-    return columns
+        table.columns.append(Column("deleted_at", TIMESTAMP, nullable=True))
+    for relation in view.to_one:
+        name = f"fk_{table.name}_{relation.fk_column}"
+        key = ForeignKey(relation.fk_column, relation.target_snake, name, relation.on_delete_sql)
+        table.foreign_keys.append(key)
+        table.indexes.append(Index(relation.index, relation.fk_column, unique=False))
+    return table
 
 
 def build_migration(
-    models: list[ModelDef], codes: dict[str, dict[str, Any]], options: Options
-) -> dict[str, Any]:
-    """Upgrade and downgrade statements (each already indented one level) and the import block."""
-    upgrade: list[str] = []
-    table_drops: list[str] = []
-    link_drops: list[str] = []
-    for model in creation_order(models):
-        code = codes[model.name]
-        table = code["table"]
-        args: list[Node] = [
-            py_str(table),
-            f'sa.Column("id", {options.id_column_type}, nullable=False)',
-        ]
-        args += [_field_column(field) for field in code["fields"]]
-        args += [
-            _column(r["fk_column"], options.id_column_type, nullable=not r["required"])
-            for r in code["to_one"]
-        ]
-        args += _timestamp_columns(model)
-        args += [
-            _foreign_key(table, r["fk_column"], r["target_snake"], r["on_delete_sql"])
-            for r in code["to_one"]
-        ]
-        args.append(_pk(table, "id"))
-        args += [
-            call(
-                "sa.UniqueConstraint",
-                py_str(f["name"]),
-                Kw("name", f"op.f({py_str('uq_' + table + '_' + f['name'])})"),
+    models: list[ModelDef], views: dict[str, ModelView], options: Options
+) -> Migration:
+    """The initial revision: every model's table, then every link table."""
+    tables = [_model_table(model, views[model.name], options) for model in creation_order(models)]
+    id_type = "sa.Integer()" if options.id_type == "int" else "sa.Uuid()"
+    links: list[Table] = []
+    for view in views.values():
+        for link in view.many:
+            columns = [link.left_column, link.right_column]
+            table = Table(
+                link.link_table,
+                [Column(name, id_type, nullable=False) for name in columns],
+                columns,
             )
-            for f in code["fields"]
-            if f["unique"] and not _indexed(model, f["name"])
-        ]
-        upgrade.append(statement("", call("op.create_table", *args), 1))
-        for spec in model.fields:
-            if spec.index:
-                upgrade.append(
-                    _index(f"ix_{table}_{spec.name}", table, spec.name, unique=spec.unique)
-                )
-        for relation in code["to_one"]:
-            upgrade.append(_index(relation["index"], table, relation["fk_column"], unique=False))
-        table_drops.append(statement("", call("op.drop_table", py_str(table)), 1))
-    for code in codes.values():
-        for link in code["many"]:
-            left_target, right_target = code["table"], link["target_snake"]
-            table = link["link_table"]
-            upgrade.append(
-                statement(
-                    "",
-                    call(
-                        "op.create_table",
-                        py_str(table),
-                        _column(link["left_column"], options.id_column_type, nullable=False),
-                        _column(link["right_column"], options.id_column_type, nullable=False),
-                        _foreign_key(table, link["left_column"], left_target, "CASCADE"),
-                        _foreign_key(table, link["right_column"], right_target, "CASCADE"),
-                        _pk(table, link["left_column"], link["right_column"]),
-                    ),
-                    1,
-                )
-            )
-            upgrade.append(
-                _index(
-                    f"ix_{table}_{link['right_column']}", table, link["right_column"], unique=False
-                )
-            )
-            link_drops.append(statement("", call("op.drop_table", py_str(table)), 1))
-    downgrade = link_drops + table_drops[::-1]
+            for column, target in zip(columns, (view.table, link.target_snake), strict=True):
+                name = f"fk_{table.name}_{column}"
+                table.foreign_keys.append(ForeignKey(column, target, name, "CASCADE"))
+            right = link.right_column
+            table.indexes.append(Index(f"ix_{table.name}_{right}", right, unique=False))
+            links.append(table)
     enum_types = [
-        field["enum"]["type_name"]
-        for code in codes.values()
-        for field in code["fields"]
-        if field["enum"] is not None
+        spec.enum_type for model in models for spec in model.fields if spec.type == "enum"
     ]
-    if options.database == "postgresql":
-        downgrade += [
-            statement(
-                "",
-                call(
-                    f"sa.Enum(name={py_str(name)}).drop", "op.get_bind()", Kw("checkfirst", "True")
-                ),
-                1,
-            )
-            for name in enum_types
-        ]
-    imports = ImportBlock(first_party=options.package).from_("collections.abc", "Sequence")
-    imports.module("sqlalchemy", "sa").from_("alembic", "op")
-    if options.database == "postgresql" and any(
-        f["type"] == "json" for c in codes.values() for f in c["fields"]
-    ):
-        imports.from_("sqlalchemy.dialects", "postgresql")
-    return {
-        "constraint_names": re.findall(r'op\.f\("([^"]+)"\)', "\n".join(upgrade)),
-        "imports": imports.render(),
-        "upgrade": upgrade,
-        "downgrade": downgrade,
-        "drops_enums": bool(enum_types) and options.database == "postgresql",
-    }
-
-
-def _indexed(model: ModelDef, name: str) -> bool:
-    return any(spec.name == name and spec.index for spec in model.fields)
+    postgresql = options.database == "postgresql"
+    return Migration(
+        tables=tables + links,
+        drops=[table.name for table in links] + [table.name for table in reversed(tables)],
+        enum_types=enum_types if postgresql else [],
+        postgresql_types=postgresql
+        and any(spec.type == "json" for model in models for spec in model.fields),
+    )

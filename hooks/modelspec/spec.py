@@ -6,14 +6,12 @@ or relation at fault, so that Copier can stop before it writes anything.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import SpecError
+from .fieldtypes import TYPES
 from .naming import (
     MAX_IDENTIFIER,
     PASCAL_CASE,
@@ -26,20 +24,7 @@ from .naming import (
     snake_case,
 )
 
-FIELD_TYPES = (
-    "str",
-    "text",
-    "int",
-    "bigint",
-    "float",
-    "decimal",
-    "bool",
-    "date",
-    "datetime",
-    "uuid",
-    "json",
-    "enum",
-)
+FIELD_TYPES = tuple(TYPES)
 FIELD_OPTIONS = {
     "type",
     "optional",
@@ -52,18 +37,10 @@ FIELD_OPTIONS = {
     "max_digits",
     "decimal_places",
 }
-TYPE_ONLY_OPTIONS = {
-    "max_length": {"str"},
-    "values": {"enum"},
-    "max_digits": {"decimal"},
-    "decimal_places": {"decimal"},
-}
 MODEL_OPTIONS = {"fields", "relations", "soft_delete", "timestamps", "plural"}
 RELATION_OPTIONS = {"to", "back", "required", "on_delete", "many"}
 ON_DELETE = ("cascade", "set_null", "restrict")
 
-INT32 = (-(2**31), 2**31 - 1)
-INT64 = (-(2**63), 2**63 - 1)
 MAX_DECIMAL_DIGITS = 18
 DEFAULT_MAX_LENGTH = 255
 MAX_VARCHAR_LENGTH = 10_485_760
@@ -165,6 +142,16 @@ class FieldDef:
     @property
     def where(self) -> str:
         return f"{self.model}.{self.name}"
+
+    @property
+    def enum_class(self) -> str:
+        """`Task.status` → `TaskStatus`, the class of an enum field's values."""
+        return self.model + "".join(part.capitalize() for part in self.name.split("_"))
+
+    @property
+    def enum_type(self) -> str:
+        """The PostgreSQL type of an enum field."""
+        return shorten(f"{snake_case(self.model)}_{self.name}")
 
 
 @dataclass
@@ -359,8 +346,9 @@ def _parse_field(model: str, name: object, body: object) -> FieldDef:
         raise SpecError(f"{where}: the field has no type (one of: {', '.join(FIELD_TYPES)})")
     if type_ not in FIELD_TYPES:
         raise SpecError(f"{where}: unknown type {type_!r} (one of: {', '.join(FIELD_TYPES)})")
-    for option, types in TYPE_ONLY_OPTIONS.items():
-        if option in options and type_ not in types:
+    kind = TYPES[type_]
+    for option in options:
+        if option not in kind.options and any(option in other.options for other in TYPES.values()):
             raise SpecError(f"{where}: option {option!r} does not apply to a {type_} field")
     spec = FieldDef(
         model=model,
@@ -370,9 +358,9 @@ def _parse_field(model: str, name: object, body: object) -> FieldDef:
         unique=_flag(options, "unique", where),
         index=_flag(options, "index", where),
     )
-    if type_ == "json" and (spec.unique or spec.index):
-        raise SpecError(f"{where}: a json field cannot be unique or indexed")
-    if type_ in ("bool", "enum") and spec.unique:
+    if not kind.may_be_indexed and (spec.unique or spec.index):
+        raise SpecError(f"{where}: a {type_} field cannot be unique or indexed")
+    if not kind.may_be_unique and spec.unique:
         raise SpecError(
             f"{where}: a {type_} field cannot be unique (its few values would cap the table's rows)"
         )
@@ -427,117 +415,11 @@ def _enum_values(values: object, where: str) -> list[str]:
 
 
 def _check_default(spec: FieldDef, value: object) -> object:
-    where, type_ = spec.where, spec.type
     if value is None:
         if not spec.optional:
-            raise SpecError(f"{where}: default null needs optional: true")
+            raise SpecError(f"{spec.where}: default null needs optional: true")
         return None
-
-    def wrong(expected: str) -> SpecError:
-        return SpecError(f"{where}: default {value!r} is not {expected}")
-
-    if type_ in ("str", "text"):
-        if not isinstance(value, str):
-            raise wrong("a string")
-        if "\x00" in value:
-            raise wrong("storable (it holds a NUL character)")
-        if spec.max_length is not None and len(value) > spec.max_length:
-            raise SpecError(
-                f"{where}: default {value!r} is longer than max_length {spec.max_length}"
-            )
-        return value
-    if type_ in ("int", "bigint"):
-        low, high = INT32 if type_ == "int" else INT64
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise wrong("an integer")
-        if not low <= value <= high:
-            raise wrong(f"in the range of {type_} ({low} to {high})")
-        return value
-    if type_ == "float":
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-            raise wrong("a number")
-        return float(value)
-    if type_ == "decimal":
-        return _decimal_default(spec, value, wrong)
-    if type_ == "bool":
-        if not isinstance(value, bool):
-            raise wrong("true or false")
-        return value
-    if type_ == "date":
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value.isoformat()
-        try:
-            return dt.date.fromisoformat(str(value)).isoformat()
-        except ValueError:
-            raise wrong("a date (YYYY-MM-DD)") from None
-    if type_ == "datetime":
-        return _datetime_default(value, wrong)
-    if type_ == "uuid":
-        try:
-            return str(uuid.UUID(str(value)))
-        except ValueError:
-            raise wrong("a UUID") from None
-    if type_ == "enum":
-        if value not in spec.values:
-            raise wrong(f"one of the enum values ({', '.join(spec.values)})")
-        return value
-    _check_json(value, wrong)
-    return value
-
-
-def _decimal_default(spec: FieldDef, value: object, wrong: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise wrong("a decimal number")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise wrong("a decimal number") from None
-    if not number.is_finite():
-        raise wrong("a finite decimal number")
-    assert spec.max_digits is not None
-    assert spec.decimal_places is not None
-    exponent = number.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    whole_digits = len(str(abs(int(number)))) if int(number) else 0
-    if places > spec.decimal_places or whole_digits > spec.max_digits - spec.decimal_places:
-        raise wrong(
-            f"a decimal with at most {spec.max_digits} digits, "
-            f"{spec.decimal_places} after the point"
-        )
-    return str(number)
-
-
-def _datetime_default(value: object, wrong: Any) -> str:
-    if isinstance(value, dt.datetime):
-        parsed = value
-    else:
-        try:
-            parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            raise wrong("an ISO 8601 date-time") from None
-    if parsed.tzinfo is None:
-        raise wrong("time-zone aware (add Z or an offset such as +02:00)")
-    return parsed.astimezone(dt.UTC).isoformat()
-
-
-def _check_json(value: object, wrong: Any) -> None:
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise wrong("storable JSON (it holds a NUL character)")
-    elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise wrong("storable JSON (numbers must be finite)")
-    elif isinstance(value, list):
-        for item in value:
-            _check_json(item, wrong)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise wrong("JSON (object keys must be strings)")
-            _check_json(key, wrong)
-            _check_json(item, wrong)
-    elif not (value is None or isinstance(value, bool | int)):
-        raise wrong("JSON")
+    return TYPES[spec.type].check_default(spec, value)
 
 
 def _parse_relation(model: str, name: object, body: object) -> RelationDef:
@@ -619,7 +501,7 @@ def _check_names(models: list[ModelDef]) -> None:
             if relation.many
         ]
         + [
-            (enum_type_name(model, spec), f"the enum type of {spec.where}")
+            (spec.enum_type, f"the enum type of {spec.where}")
             for model in models
             for spec in model.fields
             if spec.type == "enum"
@@ -683,22 +565,15 @@ def link_columns(model: ModelDef, relation: RelationDef) -> tuple[str, str]:
     return f"{model.snake}_id", related
 
 
-def enum_type_name(model: ModelDef, spec: FieldDef) -> str:
-    """Name of the enum type of an enum field (a native type on PostgreSQL)."""
-    return shorten(f"{model.snake}_{spec.name}")
-
-
 def class_names(model: ModelDef) -> list[tuple[str, str]]:
     """Every class the generated code defines for `model`, with who asks for it."""
     names = [(model.name, f"model {model.name}")]
     names += [
         (f"{model.name}{suffix}", f"model {model.name}")
-        for suffix in ("Base", "Create", "Update", "Read", "Detail", "Query", "Repository")
+        for suffix in ("Base", "Create", "Update", "Read", "Detail", "Order", "Query", "Repository")
     ]
     names += [
-        (enum_class(model, spec), f"enum {spec.where}")
-        for spec in model.fields
-        if spec.type == "enum"
+        (spec.enum_class, f"enum {spec.where}") for spec in model.fields if spec.type == "enum"
     ]
     names += [
         (link_class(model, relation), f"link model of {relation.where}")
@@ -706,11 +581,6 @@ def class_names(model: ModelDef) -> list[tuple[str, str]]:
         if relation.many
     ]
     return names
-
-
-def enum_class(model: ModelDef, spec: FieldDef) -> str:
-    """`Task.status` → `TaskStatus`."""
-    return model.name + "".join(part.capitalize() for part in spec.name.split("_"))
 
 
 def link_class(model: ModelDef, relation: RelationDef) -> str:
