@@ -90,9 +90,9 @@ def run(
     return result
 
 
-# What an unrendered Jinja expression, tag or comment looks like. Not every `}}` is one: Python
-# writes `{"a": {}}`, and the spec's strings may hold braces.
-JINJA_RESIDUE = re.compile(r"\{\{ ?[A-Za-z_][\w.]*[ |]|\{%-? ?[a-z]+\b|\{#")
+# What an unrendered Jinja expression, tag or comment looks like. Not every `}}` or `{#` is one:
+# Python writes `{"a": {}}`, and the spec's strings (descriptions, defaults) may hold anything.
+JINJA_RESIDUE = re.compile(r"\{\{ ?[A-Za-z_][\w.]*[ |]|\{%-? ?[a-z]+\b|\{#.*?#\}")
 
 
 def assert_hand_written(project: Path) -> None:

@@ -17,7 +17,7 @@ from .naming import constant_case
 from .spec import FieldDef, ModelDef, RelationDef, link_class, link_columns, link_table
 
 ON_DELETE_SQL = {"cascade": "CASCADE", "set_null": "SET NULL", "restrict": "RESTRICT"}
-# The field types a test can set to a changed value and read back, and the value.
+# The text the PATCH tests write; shortened to "x" where a field's max_length is shorter.
 CHANGED_TEXT = '"changed"'
 
 
