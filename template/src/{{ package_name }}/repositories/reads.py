@@ -119,10 +119,15 @@ def _table(mapper: Mapper[Any]) -> sa.Table:
     return table
 
 
+def column_key(column: sa.ColumnElement[Any]) -> str:
+    """The key of a table's column (under which `table.c` holds it)."""
+    assert column.key is not None, f"{column} is a table column"
+    return column.key
+
+
 def _column(table: sa.FromClause, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """The column of `table` (a table, or an alias of one) for a column of its table."""
-    assert column.key is not None, f"{column} is a table column"
-    return table.c[column.key]
+    return table.c[column_key(column)]
 
 
 def _swapped(pairs: Sequence[tuple[Any, Any]]) -> Columns:
