@@ -44,7 +44,7 @@ class ReadPlan:
     """
 
     def __init__(self, mapper: Mapper[Any], links: Iterable[str]) -> None:
-        self.table = _table(mapper)
+        self.table = mapped_table(mapper)
         self.columns: list[sa.ColumnElement[Any]] = []
         self._joins: list[tuple[sa.FromClause, sa.ColumnElement[bool]]] = []
         self._own = self._part("", mapper, self.table)
@@ -100,20 +100,21 @@ class ReadPlan:
         self._joins.append((target, onclause))
 
     def _reference(self, relationship: RelationshipProperty[Any]) -> _Part:
-        target = _table(relationship.mapper).alias()
+        target = mapped_table(relationship.mapper).alias()
         self._join(target, relationship.local_remote_pairs or (), self.table)
         return self._part(relationship.key, relationship.mapper, target)
 
     def _collection(self, relationship: RelationshipProperty[Any]) -> _Part:
         assert relationship.secondary is not None, f"{relationship.key} is many-to-many"
         link = relationship.secondary.alias()
-        target = _table(relationship.mapper).alias()
+        target = mapped_table(relationship.mapper).alias()
         self._join(link, relationship.synchronize_pairs, self.table)
         self._join(target, _swapped(relationship.secondary_synchronize_pairs or ()), link)
         return self._part(relationship.key, relationship.mapper, target)
 
 
-def _table(mapper: Mapper[Any]) -> sa.Table:
+def mapped_table(mapper: Mapper[Any]) -> sa.Table:
+    """The table a model is mapped to."""
     table = mapper.local_table
     assert isinstance(table, sa.Table), f"{mapper.class_.__name__} is mapped to a table"
     return table
