@@ -65,8 +65,7 @@ class ReadPlan:
         return sa.select(*self.columns).select_from(joined).order_by(*order_by, *member_ids)
 
     def values(self, rows: Iterable[sa.Row[Any]]) -> list[dict[str, Any]]:
-        """The read schema's values of each row, in the order of `rows` (whose order ends with
-        the row's id, so that the result rows of one row are adjacent)."""
+        """The read schema's values of each row, in the order of its first result row."""
         found: dict[Any, tuple[dict[str, Any], list[dict[Any, dict[str, Any]]]]] = {}
         for row in rows:
             entry = found.get(row[0])
