@@ -6,7 +6,7 @@ values of the model's read schema from the result rows without making ORM object
 map, change tracking and relationship loaders would cost more than the read itself.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,12 +104,31 @@ class ReadPlan:
         return self._part(relationship.key, relationship.mapper, target)
 
     def _collection(self, relationship: RelationshipProperty[Any]) -> _Part:
-        assert relationship.secondary is not None, f"{relationship.key} is many-to-many"
-        link = relationship.secondary.alias()
+        columns = link_columns(relationship)
+        link = columns.table.alias()
         target = mapped_table(relationship.mapper).alias()
-        self._join(link, relationship.synchronize_pairs, self.table)
-        self._join(target, _swapped(relationship.secondary_synchronize_pairs or ()), link)
+        self._joins.append((link, self.table.c.id == link.c[columns.row]))
+        self._joins.append((target, target.c.id == link.c[columns.member]))
         return self._part(relationship.key, relationship.mapper, target)
+
+
+@dataclass(frozen=True)
+class LinkColumns:
+    """The link table of a many-to-many relationship and its two columns."""
+
+    table: sa.Table
+    row: str
+    """The column holding the id of the relationship's own row."""
+    member: str
+    """The column holding the member's id."""
+
+
+def link_columns(relationship: RelationshipProperty[Any]) -> LinkColumns:
+    link = relationship.secondary
+    assert isinstance(link, sa.Table), f"{relationship.key} is many-to-many"
+    [(_, row)] = relationship.synchronize_pairs
+    [(_, member)] = relationship.secondary_synchronize_pairs or ()
+    return LinkColumns(link, column_key(row), column_key(member))
 
 
 def mapped_table(mapper: Mapper[Any]) -> sa.Table:
@@ -128,8 +147,3 @@ def column_key(column: sa.ColumnElement[Any]) -> str:
 def _column(table: sa.FromClause, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """The column of `table` (a table, or an alias of one) for a column of its table."""
     return table.c[column_key(column)]
-
-
-def _swapped(pairs: Sequence[tuple[Any, Any]]) -> Columns:
-    """(target column, link column) pairs as (link column, target column)."""
-    return [(link, target) for target, link in pairs]
