@@ -121,7 +121,7 @@ def compile_spec(
     compiled = CompiledSpec(
         models=ordered,
         links=[link for view in ordered for link in view.many],
-        uses=_uses(definitions, ordered),
+        uses=_uses(definitions, ordered, options),
         factory_helpers=sorted({name for e in examples for name in re.findall(r"(\w+)\(", e)}),
         migration=migration,
         er_diagram=_er_diagram(ordered),
@@ -145,12 +145,15 @@ def _check_shortened_names(names: list[str]) -> None:
         seen[final] = name
 
 
-def _uses(models: list[ModelDef], views: list[ModelView]) -> Uses:
+def _uses(models: list[ModelDef], views: list[ModelView], options: Options) -> Uses:
     timestamps = any(model.timestamps for model in models)
     soft_delete = any(model.soft_delete for model in models)
     shared = {name for model in models for spec in model.fields for name in TYPES[spec.type].shared}
     if timestamps or soft_delete:
         shared |= {"TZDateTime", "utcnow"}
+    if options.id_type == "int" or shared & {"Int32", "Int64"}:
+        # Integers of a strictly read request body, the int ids' included.
+        shared.add("WholeNumber")
     return Uses(
         timestamps=timestamps,
         soft_delete=soft_delete,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from http import HTTPStatus
 
 from .fieldtypes import TYPES
 from .literals import py_str
@@ -177,6 +178,9 @@ class ModelView:
     decimal_field: FieldView | None = None
     exact_decimal: str | None = None
     """A decimal literal with every place used (`1.50`): SQLite would lose it as a float."""
+    errors: dict[str, str] = field(default_factory=dict)
+    """By route (`create`, `get`, `update`, `delete`, `collection`): the arguments of
+    `error_responses(...)`, the error statuses it documents besides FastAPI's 422."""
 
 
 def _args(*pairs: tuple[str, str | None]) -> str:
@@ -439,12 +443,37 @@ class ModelCode:
             ),
             None,
         )
+        view.errors = self.errors(fields, to_one, many)
         view.datetime_field = next((f for f in fields if f.type == "datetime"), None)
         decimal = next((spec for spec in model.fields if spec.type == "decimal"), None)
         if decimal is not None:
             view.decimal_field = fields[model.fields.index(decimal)]
             view.exact_decimal = _exact_decimal(decimal)
         return view
+
+    def errors(
+        self, fields: list[FieldView], to_one: list[ToOneView], many: list[ManyView]
+    ) -> dict[str, str]:
+        """The error statuses each route of the model can answer, besides FastAPI's 422: 400
+        for a body that is not JSON text, 404 for a missing row, 409 for a write that clashes
+        with other rows (a duplicate unique value, a referred-to row that does not exist, a
+        delete that a restricting foreign key refuses)."""
+        clashes = any(f.unique for f in fields) or bool(to_one or many)
+        restricted = not self.model.soft_delete and any(
+            r.on_delete == "restrict" and not r.many for r in self.model.incoming
+        )
+        bad, missing, conflict = HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT
+        codes = {
+            "create": [bad, *([conflict] if clashes else [])],
+            "get": [missing],
+            "update": [bad, missing, *([conflict] if clashes else [])],
+            "delete": [missing, *([conflict] if restricted else [])],
+            "collection": [missing],
+        }
+        return {
+            route: ", ".join(f"status.HTTP_{code.value}_{code.name}" for code in found)
+            for route, found in codes.items()
+        }
 
     def classes(self) -> list[str]:
         """The schemas `models/__init__.py` exports for this model."""
@@ -469,7 +498,7 @@ class ModelCode:
         imports = {"from typing import Literal", "from sqlmodel import Field"}
         for spec in model.fields:
             imports |= field_imports(spec, package)
-        base = ["ListQuery", "Schema", "UpdateSchema"]
+        base = ["ListQuery", "RequestBody", "Schema", "UpdateSchema"]
         if to_one or many:
             base.append("RowId")
         if model.timestamps:

@@ -27,6 +27,10 @@ from .naming import constant_case
 if TYPE_CHECKING:
     from .spec import FieldDef
 
+LENIENT_IMPORTS = ("from typing import Annotated", "from pydantic import Strict")
+"""For `Strict(False)`: request bodies are read strictly (`models.base.RequestBody`), but a UUID
+or an enum value comes as a JSON string."""
+
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 
@@ -223,8 +227,9 @@ TYPES = {
     for entry in (
         FieldType(
             "str",
-            annotation="str",
+            annotation="StorableStr",
             column="sa.String(length={max_length})",
+            shared=("StorableStr",),
             constraints="max_length={max_length}",
             check_default=_text,
             literal=lambda _spec, value: py_str(str(value)),
@@ -234,10 +239,11 @@ TYPES = {
         ),
         FieldType(
             "text",
-            annotation="str",
+            annotation="StorableStr",
             column="sa.Text()",
             sa_type="sa.Text",
             imports=("import sqlalchemy as sa",),
+            shared=("StorableStr",),
             check_default=_text,
             literal=lambda _spec, value: py_str(str(value)),
             filterable=False,
@@ -273,14 +279,14 @@ TYPES = {
         ),
         FieldType(
             "decimal",
-            annotation="Decimal",
+            annotation="Annotated[Decimal, DecimalString({max_digits}, {decimal_places})]",
             # ExactDecimal stores an integer count of the smallest unit on SQLite.
             column='sa.Numeric(precision={max_digits}, scale={decimal_places}).with_variant(sa.BigInteger(), "sqlite")',  # noqa: E501
             sqlite_column="sa.BigInteger()",
             sa_type="ExactDecimal({max_digits}, {decimal_places})",
             constraints="max_digits={max_digits}, decimal_places={decimal_places}",
-            imports=("from decimal import Decimal",),
-            shared=("ExactDecimal",),
+            imports=("from decimal import Decimal", "from typing import Annotated"),
+            shared=("ExactDecimal", "DecimalString"),
             check_default=_decimal,
             literal=lambda _spec, value: f"Decimal({py_str(str(value))})",
             options=frozenset({"max_digits", "decimal_places"}),
@@ -297,9 +303,10 @@ TYPES = {
         ),
         FieldType(
             "date",
-            annotation="dt.date",
+            annotation="IsoDate",
             column="sa.Date()",
-            imports=("import datetime as dt",),
+            shared=("IsoDate",),
+            default_imports=("import datetime as dt",),
             check_default=_date,
             literal=lambda _spec, value: date_literal(str(value)),
             example="_day(n)",
@@ -318,21 +325,20 @@ TYPES = {
         ),
         FieldType(
             "uuid",
-            annotation="UUID",
+            annotation="Annotated[UUID, Strict(False)]",
             column="sa.Uuid()",
-            imports=("from uuid import UUID",),
+            imports=(*LENIENT_IMPORTS, "from uuid import UUID"),
             check_default=_uuid,
             literal=lambda _spec, value: f"UUID({py_str(str(value))})",
             example="uuid4()",
         ),
         FieldType(
             "json",
-            annotation="JsonValue",
+            annotation="StorableJson",
             column='sa.JSON().with_variant(postgresql.JSONB(), "postgresql")',
             sqlite_column="sa.JSON()",
             sa_type="JSONType",
-            imports=("from pydantic import JsonValue",),
-            shared=("JSONType",),
+            shared=("JSONType", "StorableJson"),
             check_default=_json,
             literal=lambda _spec, value: json_literal(value),
             sortable=False,
@@ -343,10 +349,10 @@ TYPES = {
         ),
         FieldType(
             "enum",
-            annotation="{enum}",
+            annotation="Annotated[{enum}, Strict(False)]",
             column="sa.Enum({values}, name={enum_type})",
             sa_type="enum_type({enum}, {enum_type})",
-            imports=("from enum import StrEnum",),
+            imports=(*LENIENT_IMPORTS, "from enum import StrEnum"),
             shared=("enum_type",),
             check_default=_enum,
             literal=lambda spec, value: f"{spec.enum_class}.{constant_case(str(value))}",
