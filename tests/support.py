@@ -35,6 +35,14 @@ def spec_models(name: str) -> Any:
     return yaml.safe_load((SPECS / f"{name}.yml").read_text())["models"]
 
 
+def free_port() -> int:
+    """A local TCP port nothing listens on (for a server to start on)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def postgres_answers() -> bool:
     """True when something listens on PostgreSQL's port."""
     with socket.socket() as probe:

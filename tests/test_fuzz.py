@@ -9,7 +9,6 @@ its schema, every schema-valid request accepted and every invalid one refused.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -21,23 +20,16 @@ from typing import Any
 
 import pytest
 
-from tests.support import Environment, empty_database, run, spec_models
+from tests.support import Environment, empty_database, free_port, run, spec_models
 
 FUZZ_SECONDS = 30
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def _serving(project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
     """The rendered app served by uvicorn, its output in `log`; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     command = ["uv", "run", "--no-sync", "uvicorn", "my_backend.main:app", "--port", str(port)]
     with log.open("w") as output:
         server = subprocess.Popen(command, cwd=project, env=env, stdout=output, stderr=output)

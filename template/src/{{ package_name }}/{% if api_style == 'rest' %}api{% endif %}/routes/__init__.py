@@ -1,1 +1,1 @@
-"""One router per model."""
+"""One router per model, and the probes (`health`)."""
