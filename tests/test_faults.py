@@ -16,94 +16,21 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support import (
-    COPY_WORKING_TREE,
-    POSTGRES_HOST,
-    POSTGRES_PORT,
-    TEMPLATE,
-    Environment,
-    empty_database,
-    free_port,
-    run,
-)
+from tests.services import Project, Service, render_project, serving
+from tests.support import POSTGRES_HOST, POSTGRES_PORT, Environment, free_port, run
 
 pytestmark = pytest.mark.render
 
 
-@dataclass(frozen=True)
-class Project:
-    path: Path
-    env: dict[str, str]
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory, environment: Environment) -> Project:
-    """The default spec for PostgreSQL, rendered with `copier copy` and installed."""
-    destination = tmp_path_factory.mktemp("faults") / "project"
-    command = [*COPY_WORKING_TREE, "--defaults", "--quiet", "--data", "database=postgresql"]
-    run([*command, str(TEMPLATE), str(destination)], TEMPLATE)
-    env = environment.variables()
-    run(["uv", "sync", "--quiet"], destination, env)
-    return Project(destination, env)
-
-
-@dataclass(frozen=True)
-class Service:
-    url: str
-    database: str
-    """The database's libpq URL, for psql."""
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
-@contextmanager
-def serving(
-    project: Project,
-    tmp_path: Path,
-    settings: dict[str, str] | None = None,
-    *,
-    through: int | None = None,
-) -> Iterator[Service]:
-    """The service on a new migrated database, with `settings` in its environment; its
-    connections go through port `through` (a proxy) when given."""
-    with empty_database("postgresql", tmp_path) as database:
-        env = {**project.env, "DATABASE_URL": database, **(settings or {})}
-        run(["uv", "run", "--no-sync", "alembic", "upgrade", "head"], project.path, env)
-        if through is not None:
-            env["DATABASE_URL"] = database.replace(f":{POSTGRES_PORT}/", f":{through}/")
-        port = free_port()
-        log = tmp_path / "server.log"
-        # uvicorn itself, not `uv run`: the shutdown test signals it.
-        uvicorn = str(Path(env["UV_PROJECT_ENVIRONMENT"]) / "bin" / "uvicorn")
-        command = [uvicorn, "my_backend.main:app", "--port", str(port)]
-        with log.open("w") as output:
-            process = subprocess.Popen(
-                command, cwd=project.path, env=env, stdout=output, stderr=output
-            )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx.get(f"{url}/health", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        pytest.fail(f"the service did not start:\n{log.read_text()}")
-                    time.sleep(0.2)
-            yield Service(url, database, process, log)
-        finally:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
-        assert "Traceback" not in log.read_text(), log.read_text()
+    return render_project(tmp_path_factory.mktemp("faults") / "project", environment)
 
 
 @contextmanager
