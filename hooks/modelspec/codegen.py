@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from http import HTTPStatus
 
 from .fieldtypes import TYPES
 from .literals import py_str
@@ -175,12 +174,21 @@ class ModelView:
     simple_field: FieldView | None = None
     filter_field: FieldView | None = None
     datetime_field: FieldView | None = None
+    json_field: FieldView | None = None
     decimal_field: FieldView | None = None
     exact_decimal: str | None = None
     """A decimal literal with every place used (`1.50`): SQLite would lose it as a float."""
     errors: dict[str, str] = field(default_factory=dict)
     """By route (`create`, `get`, `update`, `delete`, `collection`): the arguments of
     `error_responses(...)`, the error statuses it documents besides FastAPI's 422."""
+
+
+STATUSES = tuple(
+    f"status.HTTP_{name}"
+    for name in ("400_BAD_REQUEST", "404_NOT_FOUND", "409_CONFLICT", "413_CONTENT_TOO_LARGE")
+)
+"""Starlette's names of the error statuses a route documents (RFC 9110's names: Python 3.11's
+`HTTPStatus` has older ones)."""
 
 
 def _args(*pairs: tuple[str, str | None]) -> str:
@@ -445,6 +453,7 @@ class ModelCode:
         )
         view.errors = self.errors(fields, to_one, many)
         view.datetime_field = next((f for f in fields if f.type == "datetime"), None)
+        view.json_field = next((f for f in fields if f.type == "json"), None)
         decimal = next((spec for spec in model.fields if spec.type == "decimal"), None)
         if decimal is not None:
             view.decimal_field = fields[model.fields.index(decimal)]
@@ -457,23 +466,20 @@ class ModelCode:
         """The error statuses each route of the model can answer, besides FastAPI's 422: 400
         for a body that is not JSON text, 404 for a missing row, 409 for a write that clashes
         with other rows (a duplicate unique value, a referred-to row that does not exist, a
-        delete that a restricting foreign key refuses)."""
+        delete that a restricting foreign key refuses), 413 for a body over the size limit."""
         clashes = any(f.unique for f in fields) or bool(to_one or many)
         restricted = not self.model.soft_delete and any(
             r.on_delete == "restrict" and not r.many for r in self.model.incoming
         )
-        bad, missing, conflict = HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT
+        bad, missing, conflict, too_large = STATUSES
         codes = {
-            "create": [bad, *([conflict] if clashes else [])],
+            "create": [bad, *([conflict] if clashes else []), too_large],
             "get": [missing],
-            "update": [bad, missing, *([conflict] if clashes else [])],
+            "update": [bad, missing, *([conflict] if clashes else []), too_large],
             "delete": [missing, *([conflict] if restricted else [])],
             "collection": [missing],
         }
-        return {
-            route: ", ".join(f"status.HTTP_{code.value}_{code.name}" for code in found)
-            for route, found in codes.items()
-        }
+        return {route: ", ".join(found) for route, found in codes.items()}
 
     def classes(self) -> list[str]:
         """The schemas `models/__init__.py` exports for this model."""
