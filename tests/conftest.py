@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.releases import TemplateRepository, clone_template
+from tests.services import Project, render_project
 from tests.support import Environment
 
 # Rendering takes about two seconds an example: no deadline, and fewer examples in CI (per test:
@@ -35,3 +36,10 @@ def environment(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Env
 def template(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepository:
     """This worker's clone of the repository, releases tagged, a synthetic release on top."""
     return clone_template(tmp_path_factory.mktemp("template") / "repository")
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory, environment: Environment) -> Project:
+    """The default spec for PostgreSQL, rendered and installed once per worker, for the tests
+    that serve it (faults, PgBouncer, the generated client)."""
+    return render_project(tmp_path_factory.mktemp("served") / "project", environment)

@@ -14,19 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.services import Project, render_project, serving
-from tests.support import Environment, run
+from tests.services import Project, serving
+from tests.support import run
 
 pytestmark = pytest.mark.render
 
 CALLS = Path(__file__).with_name("client") / "calls.py"
 CODEGEN = str(Path(sys.executable).with_name("datamodel-codegen"))
 EXPORT = "import json; from my_backend.main import app; print(json.dumps(app.openapi()))"
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory, environment: Environment) -> Project:
-    return render_project(tmp_path_factory.mktemp("client") / "project", environment)
 
 
 def test_a_client_generated_from_the_openapi_document_type_checks_and_works(

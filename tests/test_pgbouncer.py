@@ -21,15 +21,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.services import Project, render_project, serving
-from tests.support import POSTGRES_HOST, POSTGRES_PORT, Environment, free_port, run
+from tests.services import Project, serving
+from tests.support import POSTGRES_HOST, POSTGRES_PORT, free_port, run
 
 pytestmark = pytest.mark.render
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory, environment: Environment) -> Project:
-    return render_project(tmp_path_factory.mktemp("pgbouncer") / "project", environment)
 
 
 @pytest.fixture
