@@ -261,3 +261,39 @@ def test_concurrent_writes_all_land_and_races_end_in_409_never_500(
     assert set(outcome["reads"]) <= {200, 404}, outcome
     # Every acknowledged write is there: 100 and the twin, less the 30 deleted.
     assert outcome["total"] == 100 + 1 - 30, outcome
+
+
+def test_no_answer_or_log_line_shows_the_database_password(
+    project: Project, tmp_path: Path
+) -> None:
+    """Whatever fails (bad input, a conflict, a table the code no longer matches, a database
+    away), the password of `DATABASE_URL` is in no body, header or line of the log."""
+    secret = "pw-7c1e-hunter2"
+    proxy = Proxy()
+    proxy.start()
+    try:
+        with serving(
+            project, tmp_path, through=proxy.port, password=secret, tracebacks=True
+        ) as service:
+            api = f"{service.url}/api/v1"
+            task = {"title": "t", "priority": 1, "project_id": 999_999}
+            answers = [
+                httpx.post(f"{api}/projects", json={"name": "p"}),
+                httpx.post(f"{api}/projects", json={"name": "p"}),
+                httpx.post(f"{api}/projects", json={"name": 5}),
+                httpx.post(f"{api}/tasks", json=task),
+                httpx.get(f"{api}/projects/999999"),
+            ]
+            _psql(service, "ALTER TABLE worker RENAME COLUMN handle TO moniker")
+            answers.append(httpx.get(f"{api}/workers"))
+            proxy.stop()
+            answers.append(httpx.get(f"{api}/projects", timeout=10))
+            answers.append(httpx.get(f"{service.url}/ready", timeout=10))
+    finally:
+        proxy.close()
+    assert [answer.status_code for answer in answers] == [201, 409, 422, 409, 404, 500, 503, 503]
+    for answer in answers:
+        assert secret not in f"{answer.headers}{answer.text}", answer.text
+    log = service.log.read_text()
+    assert "UndefinedColumnError" in log
+    assert secret not in log
