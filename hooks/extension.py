@@ -63,11 +63,12 @@ def _load_compiler() -> ModuleType:
 
 if TYPE_CHECKING:
     import modelspec
-    from modelspec import layout, literals
+    from modelspec import layout, literals, naming
 else:
     modelspec = _load_compiler()
     layout = importlib.import_module(f"{modelspec.__name__}.layout")
     literals = importlib.import_module(f"{modelspec.__name__}.literals")
+    naming = importlib.import_module(f"{modelspec.__name__}.naming")
 
 
 def _problem(question: str, value: Any, answers: Mapping[str, Any]) -> str:
@@ -173,5 +174,6 @@ class ModelSpecExtension(Extension):
         environment.undefined = StrictUndefined
         environment.filters["package_name"] = modelspec.package_name_for
         environment.filters["pystr"] = literals.py_str
+        environment.filters["camel"] = naming.camel_case
         environment.filters["answer_error"] = answer_error
         environment.globals["compile_spec"] = compile_answers

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
-from modelspec import compile_spec, package_name_for
+from modelspec import SpecError, compile_spec, package_name_for
 from modelspec.fieldtypes import TYPES
 
 
@@ -133,3 +134,48 @@ def test_long_derived_names_are_shortened_the_same_way_every_time() -> None:
     assert enum_type != shorten(
         "international_shipment_consignment_harmonized_system_classification_code"
     )
+
+
+def _graphql(models: dict[str, object]) -> dict[str, object]:
+    return compile_spec(
+        models, package_name="app", database="postgresql", id_type="int", api_style="graphql"
+    )
+
+
+def test_a_graphql_page_query_never_shares_the_name_of_a_row_query() -> None:
+    models = {
+        "Series": {"plural": "series", "fields": {"title": "str"}},
+        "Data": {"plural": "data", "fields": {"value": "int"}},
+        "DataPage": {"fields": {"value": "int"}},
+        "Book": {"fields": {"title": "str"}},
+    }
+    with pytest.raises(SpecError, match="model DataPage: its GraphQL type 'DataPage' is also"):
+        _graphql(models)
+    del models["DataPage"]
+    views: Any = _graphql(models)["models"]
+    assert [view["graphql_list"] for view in views] == ["series_page", "data_page", "books"]
+
+
+@pytest.mark.parametrize(
+    ("models", "message"),
+    [
+        (
+            {"Node": {"fields": {"x": "str"}}},
+            "model Node: its GraphQL type 'Node' is also the name of the GraphQL schema",
+        ),
+        (
+            {"Task": {"fields": {"x": "str"}}, "TaskFilter": {"fields": {"x": "str"}}},
+            "model TaskFilter: its GraphQL type 'TaskFilter' is also the name of model Task",
+        ),
+        (
+            {"Task": {"fields": {"from_row": "str"}}},
+            "Task.from_row: field name 'from_row' is reserved",
+        ),
+    ],
+)
+def test_graphql_refuses_names_its_schema_already_has(
+    models: dict[str, object], message: str
+) -> None:
+    with pytest.raises(SpecError, match=re.escape(message)):
+        _graphql(models)
+    compile_spec(models, package_name="app", database="postgresql", id_type="int", api_style="rest")

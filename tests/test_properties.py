@@ -34,7 +34,7 @@ from tests.support import TEMPLATE, Environment, assert_hand_written, run
 RUFF = str(Path(sys.executable).with_name("ruff"))
 PACKAGE = "generated_app"
 DATABASES = ("postgresql", "sqlite")
-API_STYLES = ("rest", "none")
+API_STYLES = ("rest", "graphql", "none")
 # Type-checking and importing cost seconds per example: a share of the rendering examples.
 DEEP_SHARE = 6
 IMPORT_EVERY_MODULE = """
@@ -69,11 +69,14 @@ def render(snapshot: Path, data: dict[str, Any], destination: Path) -> None:
 
 @pytest.fixture(scope="session")
 def tools(snapshot: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Environment:
-    """An environment with every dependency a rendered project can have: a PostgreSQL REST one's."""
+    """An environment with every dependency a rendered project can have: a PostgreSQL GraphQL
+    one's (FastAPI's and Strawberry's)."""
     environment = Environment(tmp_path_factory.getbasetemp() / f"tools-{worker_id}")
     project = tmp_path_factory.mktemp("superset") / "project"
     render(
-        snapshot, {"database": "postgresql", "api_style": "rest", "package_name": "tools"}, project
+        snapshot,
+        {"database": "postgresql", "api_style": "graphql", "package_name": "tools"},
+        project,
     )
     run(["uv", "sync", "--quiet"], project, environment.variables())
     return environment

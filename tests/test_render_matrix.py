@@ -18,7 +18,7 @@ from tests.support import Environment, assert_hand_written, spec_models
 
 SPECS = ("default", "every_field_type", "relations", "edge_cases")
 DATABASES = ("postgresql", "sqlite")
-API_STYLES = ("rest", "none")
+API_STYLES = ("rest", "graphql", "none")
 ID_TYPES = ("int", "uuid")
 VARIANTS = list(itertools.product(SPECS, DATABASES, API_STYLES, ID_TYPES))
 

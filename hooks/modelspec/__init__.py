@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .codegen import ManyView, ModelCode, ModelView, Options
+from .codegen import ManyView, ModelCode, ModelView, Options, graphql_imports
 from .errors import SpecError
 from .fieldtypes import TYPES
 from .migration import Migration, build_migration
@@ -16,7 +16,7 @@ from .spec import ModelDef, parse_spec
 __all__ = ["SpecError", "check_package_name", "compile_spec", "package_name_for"]
 
 DATABASES = ("postgresql", "sqlite")
-API_STYLES = ("rest", "none")
+API_STYLES = ("rest", "graphql", "none")
 ID_TYPES = ("int", "uuid")
 # Distributions the rendered project installs: a package of the same name would shadow one.
 DEPENDENCY_MODULES = frozenset(
@@ -38,6 +38,40 @@ DEPENDENCY_MODULES = frozenset(
         "uvicorn",
     }
 )
+
+
+# The names the GraphQL modules define or import beside the models' types, and the types of the
+# schema itself; each model adds its own (`GRAPHQL_SUFFIXES`).
+GRAPHQL_NAMES = frozenset(
+    {
+        "BigInt",
+        "Boolean",
+        "Context",
+        "Date",
+        "DateTime",
+        "Decimal",
+        "Float",
+        "ID",
+        "Info",
+        "Int",
+        "JSON",
+        "Kind",
+        "Limit",
+        "Loaders",
+        "Mutation",
+        "Node",
+        "NodeT",
+        "OrderBy",
+        "Page",
+        "Query",
+        "Row",
+        "Schema",
+        "String",
+        "UUID",
+    }
+)
+GRAPHQL_SUFFIXES = ("", "Page", "Filter", "CreateInput", "UpdateInput")
+GRAPHQL_ATTRIBUTES = frozenset({"from_row"})
 
 
 def package_name_for(project_name: str) -> str:
@@ -79,6 +113,14 @@ class Uses:
     """What `types.py` defines: the field types' shared types, and what timestamps need."""
     detail_rebuild: list[str]
     """Detail schemas that name another model's Read schema."""
+    graphql_imports: list[str]
+    """What the GraphQL types and inputs import for the fields' types."""
+    enums: list[str]
+    """The enum classes of every model, which GraphQL names too."""
+    bigint: bool
+    """Whether a field is a `bigint`: the GraphQL schema has a scalar for it."""
+    loaded: list[str]
+    """The models whose rows a GraphQL relation field loads: the repositories it uses."""
 
     @property
     def types_module(self) -> bool:
@@ -112,8 +154,11 @@ def compile_spec(
     )
     _choice("api_style", api_style, API_STYLES)
     definitions = parse_spec(models)
+    if api_style == "graphql":
+        _check_graphql_names(definitions)
     by_name = {model.name: model for model in definitions}
     views = {model.name: ModelCode(model, by_name, options).build() for model in definitions}
+    _name_graphql_lists(list(views.values()))
     migration = build_migration(definitions, views, options)
     _check_shortened_names(migration.constraint_names)
     ordered = list(views.values())
@@ -129,6 +174,41 @@ def compile_spec(
     data = asdict(compiled)
     data["uses"]["types_module"] = compiled.uses.types_module
     return data
+
+
+def _name_graphql_lists(views: list[ModelView]) -> None:
+    """Each model's GraphQL query of a page: its plural, `_page` added while that is the query
+    of one row of some model."""
+    singles = {view.snake for view in views}
+    for view in views:
+        name = view.plural
+        while name in singles:
+            name += "_page"
+        view.graphql_list = name
+
+
+def _check_graphql_names(models: list[ModelDef]) -> None:
+    """The GraphQL schema's type names are one namespace: each model's object, page, filter
+    and input types, the enums, the root types and scalars; its object types have `from_row`."""
+    taken = dict.fromkeys(GRAPHQL_NAMES, "the GraphQL schema")
+    for model in models:
+        names = [(f"{model.name}{suffix}", f"model {model.name}") for suffix in GRAPHQL_SUFFIXES]
+        names += [
+            (spec.enum_class, f"enum {spec.where}") for spec in model.fields if spec.type == "enum"
+        ]
+        for name, owner in names:
+            if name in taken:
+                raise SpecError(
+                    f"{owner}: its GraphQL type {name!r} is also the name of {taken[name]}"
+                )
+            taken[name] = owner
+        attributes = [(spec.name, spec.where, "field") for spec in model.fields]
+        attributes += [(relation.name, relation.where, "relation") for relation in model.relations]
+        for name, where, what in attributes:
+            if name in GRAPHQL_ATTRIBUTES:
+                raise SpecError(
+                    f"{where}: {what} name {name!r} is reserved (GraphQL types have it)"
+                )
 
 
 def _check_shortened_names(names: list[str]) -> None:
@@ -154,6 +234,7 @@ def _uses(models: list[ModelDef], views: list[ModelView], options: Options) -> U
     if options.id_type == "int" or shared & {"Int32", "Int64"}:
         # Integers of a strictly read request body, the int ids' included.
         shared.add("WholeNumber")
+    fields = [spec for model in models for spec in model.fields]
     return Uses(
         timestamps=timestamps,
         soft_delete=soft_delete,
@@ -165,6 +246,16 @@ def _uses(models: list[ModelDef], views: list[ModelView], options: Options) -> U
             if not all(relation.self_ref for relation in view.to_one)
             or not all(link.self_ref for link in view.many)
         ],
+        graphql_imports=sorted(
+            {line for spec in fields for line in graphql_imports(spec, options.package)}
+        ),
+        enums=[spec.enum_class for spec in fields if spec.type == "enum"],
+        bigint=any(spec.type == "bigint" for spec in fields),
+        loaded=sorted(
+            {view.name for view in views if view.many or view.m2m_backs}
+            | {relation.target for view in views for relation in view.to_one}
+            | {collection.source for view in views for collection in view.collections}
+        ),
     )
 
 

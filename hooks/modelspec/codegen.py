@@ -72,6 +72,10 @@ class FieldView:
     """A valid value built from the test factory's row number `n`."""
     update_value: str | None
     """A literal the PATCH tests set the field to, if it is a simple type."""
+    graphql: str
+    """The Python type of a value in the GraphQL schema (without `| None`)."""
+    required: bool
+    """Whether a create must give it (it has no default and may not be null)."""
 
 
 @dataclass
@@ -178,6 +182,9 @@ class ModelView:
     decimal_field: FieldView | None = None
     exact_decimal: str | None = None
     """A decimal literal with every place used (`1.50`): SQLite would lose it as a float."""
+    graphql_list: str = ""
+    """The GraphQL query of a page of rows (snake_case): the plural, unless that is also the
+    query of one row of a model (`data`, `series`)."""
     errors: dict[str, str] = field(default_factory=dict)
     """By route (`create`, `get`, `update`, `delete`, `collection`): the arguments of
     `error_responses(...)`, the error statuses it documents besides FastAPI's 422."""
@@ -267,6 +274,8 @@ def field_view(spec: FieldDef) -> FieldView:
         decimal_places=spec.decimal_places,
         example=kind.example_for(spec),
         update_value=_update_value(spec),
+        graphql=kind.text(kind.graphql, spec),
+        required=not spec.optional and not spec.has_default,
     )
 
 
@@ -277,6 +286,12 @@ def _self_joins(model: str, link: str, *, near: str, far: str) -> list[tuple[str
         ("primaryjoin", py_str(f"{model}.id == {link}.{near}")),
         ("secondaryjoin", py_str(f"{model}.id == {link}.{far}")),
     ]
+
+
+def graphql_imports(spec: FieldDef, package: str) -> set[str]:
+    """What a GraphQL module imports for one field."""
+    kind = TYPES[spec.type]
+    return {line.format(package=package, enum=spec.enum_class) for line in kind.graphql_imports}
 
 
 def field_imports(spec: FieldDef, package: str) -> set[str]:

@@ -72,6 +72,10 @@ class FieldType:
     """An expression of the test factories: a valid value built from the row's number `n`."""
     update_value: str | None = None
     """A literal, Python and JSON alike, that the PATCH tests set the field to."""
+    graphql: str = ""
+    """The Python type of a value in the GraphQL schema (Strawberry's scalar for it)."""
+    graphql_imports: tuple[str, ...] = ()
+    """Import statements a GraphQL module needs for `graphql`, `{package}` for the package."""
 
     def text(self, template: str, spec: FieldDef) -> str:
         """One of the entry's texts for `spec`."""
@@ -227,6 +231,7 @@ TYPES = {
     for entry in (
         FieldType(
             "str",
+            graphql="str",
             annotation="StorableStr",
             column="sa.String(length={max_length})",
             shared=("StorableStr",),
@@ -239,6 +244,7 @@ TYPES = {
         ),
         FieldType(
             "text",
+            graphql="str",
             annotation="StorableStr",
             column="sa.Text()",
             sa_type="sa.Text",
@@ -252,6 +258,7 @@ TYPES = {
         ),
         FieldType(
             "int",
+            graphql="int",
             annotation="Int32",
             column="sa.Integer()",
             shared=("Int32",),
@@ -260,6 +267,8 @@ TYPES = {
         ),
         FieldType(
             "bigint",
+            graphql="BigInt",
+            graphql_imports=("from {package}.api.graphql.scalars import BigInt",),
             annotation="Int64",
             column="sa.BigInteger()",
             sa_type="sa.BigInteger",
@@ -271,6 +280,7 @@ TYPES = {
         ),
         FieldType(
             "float",
+            graphql="float",
             annotation="float",
             column="sa.Float()",
             check_default=_float,
@@ -279,6 +289,8 @@ TYPES = {
         ),
         FieldType(
             "decimal",
+            graphql="Decimal",
+            graphql_imports=("from decimal import Decimal",),
             annotation="Annotated[Decimal, DecimalString({max_digits}, {decimal_places})]",
             # ExactDecimal stores an integer count of the smallest unit on SQLite.
             column='sa.Numeric(precision={max_digits}, scale={decimal_places}).with_variant(sa.BigInteger(), "sqlite")',  # noqa: E501
@@ -294,6 +306,7 @@ TYPES = {
         ),
         FieldType(
             "bool",
+            graphql="bool",
             annotation="bool",
             column="sa.Boolean()",
             check_default=_bool,
@@ -303,6 +316,8 @@ TYPES = {
         ),
         FieldType(
             "date",
+            graphql="dt.date",
+            graphql_imports=("import datetime as dt",),
             annotation="IsoDate",
             column="sa.Date()",
             shared=("IsoDate",),
@@ -313,6 +328,8 @@ TYPES = {
         ),
         FieldType(
             "datetime",
+            graphql="dt.datetime",
+            graphql_imports=("import datetime as dt",),
             annotation="UtcDatetime",
             column="sa.DateTime(timezone=True)",
             sa_type="TZDateTime",
@@ -325,6 +342,8 @@ TYPES = {
         ),
         FieldType(
             "uuid",
+            graphql="UUID",
+            graphql_imports=("from uuid import UUID",),
             annotation="Annotated[UUID, Strict(False)]",
             column="sa.Uuid()",
             imports=(*LENIENT_IMPORTS, "from uuid import UUID"),
@@ -334,6 +353,8 @@ TYPES = {
         ),
         FieldType(
             "json",
+            graphql="JSON",
+            graphql_imports=("from strawberry.scalars import JSON",),
             annotation="StorableJson",
             column='sa.JSON().with_variant(postgresql.JSONB(), "postgresql")',
             sqlite_column="sa.JSON()",
@@ -349,6 +370,8 @@ TYPES = {
         ),
         FieldType(
             "enum",
+            graphql="{enum}",
+            graphql_imports=("from {package}.models import {enum}",),
             annotation="Annotated[{enum}, Strict(False)]",
             column="sa.Enum({values}, name={enum_type})",
             sa_type="enum_type({enum}, {enum_type})",

@@ -105,3 +105,9 @@ def shorten(name: str) -> str:
         return name
     digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
     return f"{name[: MAX_IDENTIFIER - 8]}_{digest[-4:]}"
+
+
+def camel_case(name: str) -> str:
+    """A snake_case name as GraphQL names it (Strawberry's rule): `due_at` → `dueAt`."""
+    first, *rest = name.split("_")
+    return first + "".join(part.capitalize() if part else "_" for part in rest)

@@ -1,0 +1,1 @@
+"""The GraphQL API: a Strawberry schema over the repositories, served at `/graphql`."""
