@@ -60,11 +60,11 @@ def _sh(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str
     return result.stdout
 
 
-def render(destination: Path) -> None:
+def render(destination: Path, api_style: str = "rest") -> None:
     copier = shutil.which("copier", path=str(Path(sys.executable).parent)) or "copier"
     command = [copier, "copy", "--trust", "--vcs-ref=HEAD", "--defaults", "--quiet"]
     command += ["--data-file", str(BENCH / "library.yml"), "-d", "project_name=Library"]
-    command += ["-d", "database=postgresql", "-d", "api_style=rest"]
+    command += ["-d", "database=postgresql", "-d", f"api_style={api_style}"]
     _sh([*command, str(REPOSITORY), str(destination)], REPOSITORY)
 
 
