@@ -46,6 +46,16 @@ for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
 importlib.import_module("tests.factories")
 sqlalchemy.orm.configure_mappers()
 """
+# `schema.graphql`, which the compiler writes, must be what Strawberry prints of the schema.
+GRAPHQL_SCHEMA_IS_SERVED = """
+import difflib, importlib, pathlib, sys
+schema = importlib.import_module(sys.argv[1] + ".api.graphql.schema").create_schema()
+written = pathlib.Path("schema.graphql").read_text().splitlines()
+served = schema.as_str().splitlines()
+lines = difflib.unified_diff(written, served, "schema.graphql", "served", lineterm="")
+if difference := "\\n".join(lines):
+    sys.exit(difference)
+"""
 
 
 @pytest.fixture(scope="session")
@@ -121,6 +131,8 @@ def test_every_accepted_spec_type_checks_and_imports(
         env = tools.variables(PYTHONPATH=str(project / "src"))
         run([str(python / "mypy")], project, env)
         run([str(python / "python"), "-c", IMPORT_EVERY_MODULE, PACKAGE], project, env)
+        if api_style == "graphql":
+            run([str(python / "python"), "-c", GRAPHQL_SCHEMA_IS_SERVED, PACKAGE], project, env)
 
     check_rendered(snapshot, data.draw(valid_answers(database, api_style)), type_check_and_import)
 

@@ -70,7 +70,15 @@ GRAPHQL_NAMES = frozenset(
         "UUID",
     }
 )
-GRAPHQL_SUFFIXES = ("", "Page", "Filter", "CreateInput", "UpdateInput")
+GRAPHQL_SUFFIXES = {
+    "object": "",
+    "page": "Page",
+    "filter": "Filter",
+    "create": "CreateInput",
+    "update": "UpdateInput",
+}
+"""The GraphQL types of each model, by kind: `Book`, `BookPage`, ..."""
+BUILT_IN_SCALARS = frozenset({"Boolean", "Float", "ID", "Int", "String"})
 GRAPHQL_ATTRIBUTES = frozenset({"from_row"})
 
 
@@ -128,6 +136,20 @@ class Uses:
 
 
 @dataclass
+class GraphQLType:
+    """A type `schema.graphql` defines, in the order Strawberry prints them (by name)."""
+
+    name: str
+    kind: str
+    """`object`, `page`, `filter`, `create`, `update` (of `model`), `enum`, `scalar`, `query`
+    or `mutation`."""
+    model: int | None = None
+    """The index of its model in `models`."""
+    members: list[str] | None = None
+    """An enum's members: the names GraphQL gives its values."""
+
+
+@dataclass
 class CompiledSpec:
     """The computed `spec` answer, before it becomes JSON data."""
 
@@ -138,6 +160,7 @@ class CompiledSpec:
     """The functions the test factories' example values call."""
     migration: Migration
     er_diagram: list[str]
+    graphql_types: list[GraphQLType]
 
 
 def compile_spec(
@@ -170,6 +193,7 @@ def compile_spec(
         factory_helpers=sorted({name for e in examples for name in re.findall(r"(\w+)\(", e)}),
         migration=migration,
         er_diagram=_er_diagram(ordered),
+        graphql_types=_graphql_types(ordered),
     )
     data = asdict(compiled)
     data["uses"]["types_module"] = compiled.uses.types_module
@@ -192,7 +216,9 @@ def _check_graphql_names(models: list[ModelDef]) -> None:
     and input types, the enums, the root types and scalars; its object types have `from_row`."""
     taken = dict.fromkeys(GRAPHQL_NAMES, "the GraphQL schema")
     for model in models:
-        names = [(f"{model.name}{suffix}", f"model {model.name}") for suffix in GRAPHQL_SUFFIXES]
+        names = [
+            (f"{model.name}{suffix}", f"model {model.name}") for suffix in GRAPHQL_SUFFIXES.values()
+        ]
         names += [
             (spec.enum_class, f"enum {spec.where}") for spec in model.fields if spec.type == "enum"
         ]
@@ -257,6 +283,28 @@ def _uses(models: list[ModelDef], views: list[ModelView], options: Options) -> U
             | {collection.source for view in views for collection in view.collections}
         ),
     )
+
+
+def _graphql_types(views: list[ModelView]) -> list[GraphQLType]:
+    """Every type of the GraphQL schema besides GraphQL's own scalars, sorted by name."""
+    types = [GraphQLType("Query", "query"), GraphQLType("Mutation", "mutation")]
+    for index, view in enumerate(views):
+        types += [
+            GraphQLType(f"{view.name}{suffix}", kind, index)
+            for kind, suffix in GRAPHQL_SUFFIXES.items()
+            if kind != "filter" or view.graphql_filter
+        ]
+        types += [
+            GraphQLType(field.enum.name, "enum", members=[m.name for m in field.enum.members])
+            for field in view.fields
+            if field.enum is not None
+        ]
+    scalars = {field.sdl for view in views for field in view.fields if field.enum is None}
+    scalars -= BUILT_IN_SCALARS
+    if any(view.timestamps for view in views):
+        scalars.add("DateTime")
+    types += [GraphQLType(name, "scalar") for name in scalars]
+    return sorted(types, key=lambda type_: type_.name)
 
 
 def _er_diagram(views: list[ModelView]) -> list[str]:

@@ -74,6 +74,8 @@ class FieldView:
     """A literal the PATCH tests set the field to, if it is a simple type."""
     graphql: str
     """The Python type of a value in the GraphQL schema (without `| None`)."""
+    sdl: str
+    """Its type in the GraphQL schema's language (without `!`)."""
     required: bool
     """Whether a create must give it (it has no default and may not be null)."""
 
@@ -182,6 +184,8 @@ class ModelView:
     decimal_field: FieldView | None = None
     exact_decimal: str | None = None
     """A decimal literal with every place used (`1.50`): SQLite would lose it as a float."""
+    graphql_filter: bool = False
+    """Whether `books` takes a GraphQL filter: the model has a filterable field or a relation."""
     graphql_list: str = ""
     """The GraphQL query of a page of rows (snake_case): the plural, unless that is also the
     query of one row of a model (`data`, `series`)."""
@@ -275,6 +279,7 @@ def field_view(spec: FieldDef) -> FieldView:
         example=kind.example_for(spec),
         update_value=_update_value(spec),
         graphql=kind.text(kind.graphql, spec),
+        sdl=kind.text(kind.sdl, spec),
         required=not spec.optional and not spec.has_default,
     )
 
@@ -467,6 +472,7 @@ class ModelCode:
             None,
         )
         view.errors = self.errors(fields, to_one, many)
+        view.graphql_filter = any(f.filterable for f in fields) or bool(to_one)
         view.datetime_field = next((f for f in fields if f.type == "datetime"), None)
         view.json_field = next((f for f in fields if f.type == "json"), None)
         decimal = next((spec for spec in model.fields if spec.type == "decimal"), None)

@@ -76,6 +76,8 @@ class FieldType:
     """The Python type of a value in the GraphQL schema (Strawberry's scalar for it)."""
     graphql_imports: tuple[str, ...] = ()
     """Import statements a GraphQL module needs for `graphql`, `{package}` for the package."""
+    sdl: str = ""
+    """The name of that type in the GraphQL schema's language (`schema.graphql`)."""
 
     def text(self, template: str, spec: FieldDef) -> str:
         """One of the entry's texts for `spec`."""
@@ -232,6 +234,7 @@ TYPES = {
         FieldType(
             "str",
             graphql="str",
+            sdl="String",
             annotation="StorableStr",
             column="sa.String(length={max_length})",
             shared=("StorableStr",),
@@ -245,6 +248,7 @@ TYPES = {
         FieldType(
             "text",
             graphql="str",
+            sdl="String",
             annotation="StorableStr",
             column="sa.Text()",
             sa_type="sa.Text",
@@ -259,6 +263,7 @@ TYPES = {
         FieldType(
             "int",
             graphql="int",
+            sdl="Int",
             annotation="Int32",
             column="sa.Integer()",
             shared=("Int32",),
@@ -268,6 +273,7 @@ TYPES = {
         FieldType(
             "bigint",
             graphql="BigInt",
+            sdl="BigInt",
             graphql_imports=("from {package}.api.graphql.scalars import BigInt",),
             annotation="Int64",
             column="sa.BigInteger()",
@@ -281,6 +287,7 @@ TYPES = {
         FieldType(
             "float",
             graphql="float",
+            sdl="Float",
             annotation="float",
             column="sa.Float()",
             check_default=_float,
@@ -290,6 +297,7 @@ TYPES = {
         FieldType(
             "decimal",
             graphql="Decimal",
+            sdl="Decimal",
             graphql_imports=("from decimal import Decimal",),
             annotation="Annotated[Decimal, DecimalString({max_digits}, {decimal_places})]",
             # ExactDecimal stores an integer count of the smallest unit on SQLite.
@@ -307,6 +315,7 @@ TYPES = {
         FieldType(
             "bool",
             graphql="bool",
+            sdl="Boolean",
             annotation="bool",
             column="sa.Boolean()",
             check_default=_bool,
@@ -317,6 +326,7 @@ TYPES = {
         FieldType(
             "date",
             graphql="dt.date",
+            sdl="Date",
             graphql_imports=("import datetime as dt",),
             annotation="IsoDate",
             column="sa.Date()",
@@ -329,6 +339,7 @@ TYPES = {
         FieldType(
             "datetime",
             graphql="dt.datetime",
+            sdl="DateTime",
             graphql_imports=("import datetime as dt",),
             annotation="UtcDatetime",
             column="sa.DateTime(timezone=True)",
@@ -343,6 +354,7 @@ TYPES = {
         FieldType(
             "uuid",
             graphql="UUID",
+            sdl="UUID",
             graphql_imports=("from uuid import UUID",),
             annotation="Annotated[UUID, Strict(False)]",
             column="sa.Uuid()",
@@ -354,6 +366,7 @@ TYPES = {
         FieldType(
             "json",
             graphql="JSON",
+            sdl="JSON",
             graphql_imports=("from strawberry.scalars import JSON",),
             annotation="StorableJson",
             column='sa.JSON().with_variant(postgresql.JSONB(), "postgresql")',
@@ -371,6 +384,7 @@ TYPES = {
         FieldType(
             "enum",
             graphql="{enum}",
+            sdl="{enum}",
             graphql_imports=("from {package}.models import {enum}",),
             annotation="Annotated[{enum}, Strict(False)]",
             column="sa.Enum({values}, name={enum_type})",
