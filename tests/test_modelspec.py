@@ -31,6 +31,19 @@ def test_pluralize_and_singularize_invert_each_other(singular: str, plural: str)
     assert singularize(plural) == singular
 
 
+@pytest.mark.parametrize(("relation", "ids_field"), [("s", "s_ids"), ("item_s", "item_s_ids")])
+def test_a_one_letter_plural_keeps_its_letter_in_the_ids_field(
+    relation: str, ids_field: str
+) -> None:
+    """`s` is no plural of nothing: its ids field is no `_ids`, which pydantic refuses (a
+    field name with a leading underscore is private)."""
+    models = {"Box": {"relations": {relation: {"to": "Box", "many": True}}}}
+    compiled = compile_spec(
+        models, package_name="app", database="sqlite", id_type="int", api_style="rest"
+    )
+    assert compiled["models"][0]["many"][0]["ids_field"] == ids_field
+
+
 @pytest.mark.parametrize(
     ("project_name", "package"),
     [("My Backend", "my_backend"), ("task-api", "task_api"), ("2fast", "app_2fast")],

@@ -80,7 +80,7 @@ def singularize(snake: str) -> str:
         return prefix + last[:-3] + "y"
     if re.search(r"(s|x|z|ch|sh)es$", last):
         return prefix + last[:-2]
-    if last.endswith("s"):
+    if last.endswith("s") and len(last) > 1:
         return prefix + last[:-1]
     return snake
 
