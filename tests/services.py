@@ -23,6 +23,20 @@ from tests.support import (
 )
 
 
+def wait_until_served(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait until the service at `url` answers `/health`; fail with its `log` if it stops or
+    takes over a minute."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{url}/health", timeout=1)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"the service did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+
+
 @dataclass(frozen=True)
 class Project:
     path: Path
@@ -79,15 +93,7 @@ def serving(
             )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx.get(f"{url}/health", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        pytest.fail(f"the service did not start:\n{log.read_text()}")
-                    time.sleep(0.2)
+            wait_until_served(url, process, log)
             yield Service(url, database, process, log)
         finally:
             if process.poll() is None:
