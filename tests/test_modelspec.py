@@ -44,6 +44,14 @@ def test_a_one_letter_plural_keeps_its_letter_in_the_ids_field(
     assert compiled["models"][0]["many"][0]["ids_field"] == ids_field
 
 
+@pytest.mark.parametrize("default", [float("inf"), float("-inf"), float("nan")])
+def test_a_float_default_must_be_finite(default: float) -> None:
+    """The API refuses NaN and the infinities, and `inf` would render as an undefined name."""
+    models = {"Reading": {"fields": {"celsius": {"type": "float", "default": default}}}}
+    with pytest.raises(SpecError, match=r"^Reading\.celsius: default -?(inf|nan) is not a finite"):
+        compile_spec(models, package_name="app", database="sqlite", id_type="int", api_style="rest")
+
+
 @pytest.mark.parametrize(
     ("project_name", "package"),
     [("My Backend", "my_backend"), ("task-api", "task_api"), ("2fast", "app_2fast")],

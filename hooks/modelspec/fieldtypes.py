@@ -14,6 +14,7 @@ The texts are `str.format` templates over `FieldType.context`: `{max_length}`, `
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,8 +126,11 @@ def _integer(low: int, high: int, kind: str) -> Check:
 
 
 def _float(spec: FieldDef, value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise _wrong(spec, value, "a number")
+    if not math.isfinite(value):
+        # The API refuses NaN and the infinities (JSON has none), and `inf` is no Python name.
+        raise _wrong(spec, value, "a finite number")
     return float(value)
 
 
