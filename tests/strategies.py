@@ -57,6 +57,12 @@ TRICKY_WORDS = (
     "series",
     "datum",
     "child",
+    # Names the GraphQL modules use: a resolver's arguments, the types' own methods.
+    "info",
+    "of",
+    "read",
+    "loaders",
+    "from_read",
 )
 LONGEST_NAME = 40
 

@@ -192,6 +192,18 @@ def test_a_graphql_page_query_never_shares_the_name_of_a_row_query() -> None:
             {"Task": {"fields": {"from_row": "str"}}},
             "Task.from_row: field name 'from_row' is reserved",
         ),
+        (
+            {"Task": {"relations": {"from_read": {"to": "Task"}}}},
+            "Task.from_read: relation name 'from_read' is reserved",
+        ),
+        (
+            {"L": {"fields": {"x": "str"}}},
+            "model L: its GraphQL query 'l' is refused by the project's linter (E743",
+        ),
+        (
+            {"Item": {"plural": "l", "fields": {"x": "str"}}},
+            "(E743: it reads like 1 or I); set its plural",
+        ),
     ],
 )
 def test_graphql_refuses_names_its_schema_already_has(

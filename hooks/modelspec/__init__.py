@@ -79,7 +79,7 @@ GRAPHQL_SUFFIXES = {
 }
 """The GraphQL types of each model, by kind: `Book`, `BookPage`, ..."""
 BUILT_IN_SCALARS = frozenset({"Boolean", "Float", "ID", "Int", "String"})
-GRAPHQL_ATTRIBUTES = frozenset({"from_row"})
+GRAPHQL_ATTRIBUTES = frozenset({"from_read", "from_row"})
 
 
 def package_name_for(project_name: str) -> str:
@@ -213,7 +213,8 @@ def _name_graphql_lists(views: list[ModelView]) -> None:
 
 def _check_graphql_names(models: list[ModelDef]) -> None:
     """The GraphQL schema's type names are one namespace: each model's object, page, filter
-    and input types, the enums, the root types and scalars; its object types have `from_row`."""
+    and input types, the enums, the root types and scalars; its object types have `from_row`
+    and `from_read`; its queries are functions named like the model and its plural."""
     taken = dict.fromkeys(GRAPHQL_NAMES, "the GraphQL schema")
     for model in models:
         names = [
@@ -228,6 +229,12 @@ def _check_graphql_names(models: list[ModelDef]) -> None:
                     f"{owner}: its GraphQL type {name!r} is also the name of {taken[name]}"
                 )
             taken[name] = owner
+        for query, fix in ((model.snake, "rename the model"), (model.plural, "set its plural")):
+            if query == "l":
+                raise SpecError(
+                    f"model {model.name}: its GraphQL query 'l' is refused by the project's "
+                    f"linter (E743: it reads like 1 or I); {fix}"
+                )
         attributes = [(spec.name, spec.where, "field") for spec in model.fields]
         attributes += [(relation.name, relation.where, "relation") for relation in model.relations]
         for name, where, what in attributes:
