@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import shutil
 import sys
@@ -25,7 +24,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from load import Request, run
-from run import BENCH, PACKAGE, Figures, _call, _sh, database, render, seed, serve
+from run import (
+    BENCH,
+    PACKAGE,
+    Figures,
+    _call,
+    _sh,
+    database,
+    load_options,
+    project_env,
+    render,
+    seed,
+    serve,
+)
 
 BOOK = "id title isbn pages price published author { id name } categories { id name }"
 ONE = f"query($id: ID!) {{ book(id: $id) {{ {BOOK} }} }}"
@@ -121,13 +132,8 @@ async def measure(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=6, help="length of a round")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per case and target")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
-    args = parser.parse_args()
-    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_COMPILE_BYTECODE": "1"}
-    env.pop("VIRTUAL_ENV", None)
+    args = load_options(__doc__.splitlines()[0]).parse_args()
+    env = project_env()
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         projects = {style: Path(directory) / style / "library" for style in ("rest", "graphql")}
         for style, project in projects.items():

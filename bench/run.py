@@ -269,19 +269,31 @@ async def measure(
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def load_options(description: str) -> argparse.ArgumentParser:
+    """The command line of a benchmark: how long a round is, how many, how many connections."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--seconds", type=float, default=6, help="length of a round")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per scenario and app")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per scenario and target")
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
+    return parser
+
+
+def project_env() -> dict[str, str]:
+    """The environment the rendered projects are installed and served in."""
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_COMPILE_BYTECODE": "1"}
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def main() -> None:
+    parser = load_options(__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000, help="rows of the bulk insert")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-") as directory:
         project = Path(directory) / "library"
         print("rendering and installing the library spec ...", file=sys.stderr)
         render(project)
-        env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_COMPILE_BYTECODE": "1"}
-        env.pop("VIRTUAL_ENV", None)
+        env = project_env()
         _sh(["uv", "sync", "--quiet", "--no-dev"], project, env)
         shutil.copy(BENCH / "floor.py", project / "floor.py")
         with database(project, env) as url:

@@ -13,10 +13,9 @@ import httpx
 import pytest
 
 from tests.support import (
-    COPY_WORKING_TREE,
     POSTGRES_PORT,
-    TEMPLATE,
     Environment,
+    copy_default,
     empty_database,
     free_port,
     run,
@@ -43,10 +42,11 @@ class Project:
     env: dict[str, str]
 
 
-def render_project(destination: Path, environment: Environment) -> Project:
-    """The default spec for PostgreSQL, rendered with `copier copy` and installed."""
-    command = [*COPY_WORKING_TREE, "--defaults", "--quiet", "--data", "database=postgresql"]
-    run([*command, str(TEMPLATE), str(destination)], TEMPLATE)
+def render_project(
+    destination: Path, environment: Environment, database: str = "postgresql"
+) -> Project:
+    """The default spec for `database`, rendered with `copier copy` and installed."""
+    copy_default(destination, "--data", f"database={database}")
     env = environment.variables()
     run(["uv", "sync", "--quiet"], destination, env)
     return Project(destination, env)

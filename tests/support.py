@@ -26,6 +26,21 @@ COPIER = os.environ.get("TEST_COPIER") or str(Path(sys.executable).with_name("co
 # `copier copy` of the working tree: HEAD and any uncommitted change, not the newest release tag
 # (Copier's default).
 COPY_WORKING_TREE = [COPIER, "copy", "--trust", "--vcs-ref=HEAD"]
+# The questions Copier asks, in order: not its settings (`_...`), not the computed `spec`
+# (`when: false`).
+QUESTIONS: dict[str, dict[str, Any]] = {
+    name: body
+    for name, body in yaml.safe_load((TEMPLATE / "copier.yml").read_text()).items()
+    if not name.startswith("_") and body.get("when") is not False
+}
+
+
+def copy_default(destination: Path, *options: str) -> Path:
+    """`copier copy --defaults` of the working tree into `destination`, with `options` (such
+    as `--data database=sqlite`); the project's path."""
+    command = [*COPY_WORKING_TREE, "--defaults", "--quiet", *options]
+    run([*command, str(TEMPLATE), str(destination)], TEMPLATE, {**os.environ, "NO_COLOR": "1"})
+    return destination
 
 
 def spec_models(name: str) -> Any:

@@ -33,19 +33,12 @@ import pytest
 import yaml
 from modelspec import SpecError, compile_spec
 
-from tests.support import COPIER, TEMPLATE, run
+from tests.support import COPIER, QUESTIONS, TEMPLATE, run
 
 DOCS = TEMPLATE / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
 README = TEMPLATE / "README.md"
 MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
-COPIER_YML: dict[str, Any] = yaml.safe_load((TEMPLATE / "copier.yml").read_text())
-# The questions Copier asks: not its settings (`_...`), not the computed `spec` (`when: false`).
-QUESTIONS: dict[str, dict[str, Any]] = {
-    name: body
-    for name, body in COPIER_YML.items()
-    if not name.startswith("_") and body.get("when") is not False
-}
 DEFAULT_MODELS = yaml.safe_load(QUESTIONS["models"]["default"])
 DATABASES = ("postgresql", "sqlite")
 REFUSAL_TITLE = "Copier stops with"

@@ -21,10 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.services import wait_until_served
+from tests.services import render_project, wait_until_served
 from tests.support import (
-    COPY_WORKING_TREE,
-    TEMPLATE,
     Environment,
     empty_database,
     free_port,
@@ -36,15 +34,6 @@ MIGRATE = "uv run alembic upgrade head"
 SERVE = "uv run fastapi dev"
 START_POSTGRES = "docker compose up -d db"
 NO_TABLES = "the database has no tables yet: run `uv run alembic upgrade head`"
-
-
-def render(destination: Path, database: str, environment: Environment) -> dict[str, str]:
-    """Render the default project with `copier copy`; the environment to run its commands in."""
-    command = [*COPY_WORKING_TREE, "--defaults", "--quiet", "--data", f"database={database}"]
-    run([*command, str(TEMPLATE), str(destination)], TEMPLATE)
-    env = environment.variables()
-    run(["uv", "sync", "--quiet"], destination, env)
-    return env
 
 
 def quick_start(project: Path) -> list[str]:
@@ -107,8 +96,8 @@ def serve_and_use(project: Path, env: dict[str, str], log: Path) -> None:
 
 @pytest.mark.render
 def test_the_quick_start_serves_the_api_on_sqlite(tmp_path: Path, environment: Environment) -> None:
-    project = tmp_path / "project"
-    env = render(project, "sqlite", environment)
+    rendered = render_project(tmp_path / "project", environment, "sqlite")
+    project, env = rendered.path, rendered.env
     assert quick_start(project) == [MIGRATE, SERVE]
     database = "SQLite at ./app.db"  # .env's DATABASE_URL
 
@@ -127,8 +116,8 @@ def test_the_quick_start_serves_the_api_on_sqlite(tmp_path: Path, environment: E
 def test_the_quick_start_serves_the_api_on_postgresql(
     tmp_path: Path, environment: Environment
 ) -> None:
-    project = tmp_path / "project"
-    env = render(project, "postgresql", environment)
+    rendered = render_project(tmp_path / "project", environment, "postgresql")
+    project, env = rendered.path, rendered.env
     assert quick_start(project) == [START_POSTGRES, MIGRATE, SERVE]
 
     # Before the database is started: one line from each place a user meets it.

@@ -21,20 +21,14 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pexpect
 import pytest
 import yaml
 from extension import answer_error
 
-from tests.support import COPY_WORKING_TREE, TEMPLATE
+from tests.support import COPY_WORKING_TREE, QUESTIONS, TEMPLATE
 
-QUESTIONS: dict[str, Any] = {
-    name: details
-    for name, details in yaml.safe_load((TEMPLATE / "copier.yml").read_text()).items()
-    if not name.startswith("_") and details.get("when", True) is not False
-}
 BEFORE_MODELS = list(QUESTIONS)[: list(QUESTIONS).index("models")]
 AFTER_MODELS = list(QUESTIONS)[list(QUESTIONS).index("models") + 1 :]
 PACKAGE = "my_backend"  # from the default project name

@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support import COPY_WORKING_TREE, TEMPLATE, run
+from tests.support import TEMPLATE, copy_default, run
 from tests.test_render_matrix import API_STYLES, DATABASES, ID_TYPES, VARIANTS
 
 WORKFLOWS = TEMPLATE / ".github" / "workflows"
@@ -129,10 +129,7 @@ def _matrix_step() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _rendered_workflow(directory: Path, database: str) -> Path:
-    project = directory / f"project-{database}"
-    command = [*COPY_WORKING_TREE, "--defaults", "--skip-tasks", "--quiet"]
-    command += ["--data", f"database={database}", str(TEMPLATE), str(project)]
-    run(command, directory, {**os.environ, "NO_COLOR": "1"})
+    project = copy_default(directory / f"project-{database}", "--data", f"database={database}")
     return project / ".github" / "workflows" / "ci.yml"
 
 
