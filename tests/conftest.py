@@ -26,6 +26,15 @@ for profile, examples, derandomize in (("ci", 30, True), ("thorough", 500, False
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--full-matrix",
+        action="store_true",
+        help="render and update every combination of answers, not the covering arrays of "
+        "tests/matrix.yml (the weekly run)",
+    )
+
+
 @pytest.fixture(scope="session")
 def environment(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Environment:
     """This worker's shared virtual environment (see `Environment`)."""

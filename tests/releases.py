@@ -14,13 +14,18 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
-from tests.support import TEMPLATE, run
+from tests.support import TEMPLATE, questions, run
 
 CHANGELOG = TEMPLATE / "CHANGELOG.md"
 RELEASE_HEADING = re.compile(r"^## (v(\d+)\.(\d+)\.(\d+)) \(([0-9a-f]{40})\)$", re.MULTILINE)
+# The update policy's one fact in CHANGELOG.md: updates from releases older than this one are not
+# supported (nor tested).
+OLDEST_SUPPORTED = re.compile(r"^Oldest supported release: (v\d+\.\d+\.\d+)\.?$", re.MULTILINE)
 VERSION_TAG = re.compile(r"v(\d+)\.(\d+)\.(\d+)")
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Test",
@@ -62,6 +67,40 @@ def recorded_releases() -> list[Release]:
         Release(match[1], (int(match[2]), int(match[3]), int(match[4])), match[5])
         for match in RELEASE_HEADING.finditer(CHANGELOG.read_text())
     ]
+
+
+def policy_releases() -> list[Release]:
+    """The releases the update tests start from, newest first: the oldest supported one and the
+    newest one (the policy of docs/updating.md, which keeps their cost flat as releases
+    accumulate; a release in between changed less than the two around it)."""
+    releases = recorded_releases()
+    match = OLDEST_SUPPORTED.search(CHANGELOG.read_text())
+    if match is None:
+        pytest.fail("CHANGELOG.md does not say `Oldest supported release: vX.Y.Z`", pytrace=False)
+    oldest = next((release for release in releases if release.tag == match[1]), None)
+    if oldest is None:
+        pytest.fail(
+            f"the oldest supported release {match[1]} is not in CHANGELOG.md", pytrace=False
+        )
+    return [releases[0]] if oldest == releases[0] else [releases[0], oldest]
+
+
+def supported_releases() -> list[Release]:
+    """Every release updates are supported from, newest first (the full update matrix)."""
+    oldest = policy_releases()[-1]
+    return [release for release in recorded_releases() if release.version >= oldest.version]
+
+
+def release_questions(release: Release) -> dict[str, dict[str, Any]]:
+    """The questions of `release`'s copier.yml (as `tests.support.QUESTIONS` reads HEAD's)."""
+    shown = git_status(TEMPLATE, "show", f"{release.commit}:copier.yml")
+    if shown.returncode != 0:
+        pytest.fail(
+            f"this clone lacks {release.tag} ({release.commit}): a shallow clone? Fetch main's "
+            "full history.",
+            pytrace=False,
+        )
+    return questions(yaml.safe_load(shown.stdout))
 
 
 def parse_version(tag: str) -> tuple[int, int, int] | None:

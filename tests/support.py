@@ -26,13 +26,25 @@ COPIER = os.environ.get("TEST_COPIER") or str(Path(sys.executable).with_name("co
 # `copier copy` of the working tree: HEAD and any uncommitted change, not the newest release tag
 # (Copier's default).
 COPY_WORKING_TREE = [COPIER, "copy", "--trust", "--vcs-ref=HEAD"]
-# The questions Copier asks, in order: not its settings (`_...`), not the computed `spec`
-# (`when: false`).
-QUESTIONS: dict[str, dict[str, Any]] = {
-    name: body
-    for name, body in yaml.safe_load((TEMPLATE / "copier.yml").read_text()).items()
-    if not name.startswith("_") and body.get("when") is not False
-}
+
+
+def questions(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The questions Copier asks of a copier.yml, in order: not its settings (`_...`), not the
+    computed `spec` (`when: false`)."""
+    return {
+        name: body
+        for name, body in config.items()
+        if not name.startswith("_") and not (isinstance(body, dict) and body.get("when") is False)
+    }
+
+
+QUESTIONS = questions(yaml.safe_load((TEMPLATE / "copier.yml").read_text()))
+
+
+def choices(question: Mapping[str, Any]) -> tuple[str, ...]:
+    """The values a question with choices offers, in copier.yml's order (none for the others)."""
+    offered = question.get("choices") or ()
+    return tuple(offered.values() if isinstance(offered, Mapping) else offered)
 
 
 def copy_default(destination: Path, *options: str) -> Path:
@@ -41,6 +53,14 @@ def copy_default(destination: Path, *options: str) -> Path:
     command = [*COPY_WORKING_TREE, "--defaults", "--quiet", *options]
     run([*command, str(TEMPLATE), str(destination)], TEMPLATE, {**os.environ, "NO_COLOR": "1"})
     return destination
+
+
+def copy_with(destination: Path, answers: Mapping[str, Any]) -> Path:
+    """`copier copy --defaults` of the working tree into `destination`, given `answers` in a
+    data file (the scripted path of the README); the project's path."""
+    data = destination.with_name(f"{destination.name}-answers.yml")
+    data.write_text(yaml.safe_dump(dict(answers), sort_keys=False))
+    return copy_default(destination, "--data-file", str(data))
 
 
 def spec_models(name: str) -> Any:

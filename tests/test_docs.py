@@ -33,14 +33,14 @@ import pytest
 import yaml
 from modelspec import SpecError, compile_spec
 
-from tests.support import COPIER, QUESTIONS, TEMPLATE, run
+from tests.support import COPIER, QUESTIONS, TEMPLATE, choices, run
 
 DOCS = TEMPLATE / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
 README = TEMPLATE / "README.md"
 MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 DEFAULT_MODELS = yaml.safe_load(QUESTIONS["models"]["default"])
-DATABASES = ("postgresql", "sqlite")
+DATABASES = choices(QUESTIONS["database"])
 REFUSAL_TITLE = "Copier stops with"
 # Copier's switches that take a value (`copier copy --help`, `copier update --help`).
 COPIER_VALUED = {"-a", "--answers-file", "--ask", "-d", "--data", "--data-file", "-r", "--vcs-ref"}

@@ -29,12 +29,12 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from tests.strategies import Answers, snake_names, valid_answers
-from tests.support import TEMPLATE, Environment, assert_hand_written, run
+from tests.support import QUESTIONS, TEMPLATE, Environment, assert_hand_written, choices, run
 
 RUFF = str(Path(sys.executable).with_name("ruff"))
 PACKAGE = "generated_app"
-DATABASES = ("postgresql", "sqlite")
-API_STYLES = ("rest", "graphql", "none")
+DATABASES = choices(QUESTIONS["database"])
+API_STYLES = choices(QUESTIONS["api_style"])
 # Type-checking and importing cost seconds per example: a share of the rendering examples.
 DEEP_SHARE = 6
 IMPORT_EVERY_MODULE = """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import sys
 
 import yaml
 
@@ -11,19 +11,10 @@ from tests.releases import (
     git,
     git_status,
     parse_version,
+    policy_releases,
     recorded_releases,
 )
-from tests.support import TEMPLATE
-
-
-def _recorded_questions(config: dict[str, Any]) -> set[str]:
-    """The questions whose answers `.copier-answers.yml` records."""
-    return {
-        name
-        for name, question in config.items()
-        if not name.startswith("_")
-        and not (isinstance(question, dict) and question.get("when") is False)
-    }
+from tests.support import TEMPLATE, questions, run
 
 
 def test_changelog_records_releases_newest_first_on_mains_history(
@@ -59,10 +50,34 @@ def test_answers_and_owned_files_of_every_release_are_kept_or_migrated(
     ]
     for release in template.releases:
         old = yaml.safe_load(git(template.path, "show", f"{release.commit}:copier.yml"))
-        gone = _recorded_questions(old) - _recorded_questions(head)
+        gone = set(questions(old)) - set(questions(head))
         gone |= set(old.get("_skip_if_exists", [])) - set(head.get("_skip_if_exists", []))
         if gone:
             assert any(version > release.version for version in migration_versions), (
                 f"{', '.join(sorted(gone))} of {release.tag} renamed or removed, "
                 "with no _migrations entry for a later version to move them"
             )
+
+
+def test_update_tests_start_from_every_release_the_policy_names() -> None:
+    """The oldest supported release and the newest one (docs/updating.md): a release cut, or
+    the oldest supported one moved, without the update cells following fails here."""
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    collected = run([*command, "tests/test_update.py"], TEMPLATE).stdout
+    started_from = {
+        line.partition("[")[2].partition("-")[0]
+        for line in collected.splitlines()
+        if "::test_update_keeps_user_work_and_brings_new_models[" in line
+    }
+    policy = {release.tag for release in policy_releases()}
+    assert started_from >= policy, (
+        f"the update tests do not start from {', '.join(sorted(policy - started_from))}, which "
+        "the update policy names; write the cells again: uv run python -m tests.matrix"
+    )
+    assert started_from <= policy, f"the update tests start from {started_from - policy} too"
+
+
+def test_the_oldest_supported_release_is_the_newest_or_older() -> None:
+    newest, *_ = recorded_releases()
+    oldest = policy_releases()[-1]
+    assert oldest.version <= newest.version

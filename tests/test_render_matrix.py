@@ -1,42 +1,37 @@
-"""Every variant renders a project whose own checks and suite pass, on SQLite and PostgreSQL.
+"""The projects of the render design pass their own checks, on SQLite and PostgreSQL.
 
-The matrix: database x api_style x id_type x spec (the default TaskManager; every field type and
-option; many-to-many and self-reference; names and shapes that trip naive templates). Each
-project is installed from its own pyproject, then `ruff format --check`, `ruff check`,
-`mypy --strict` and its pytest suite must pass: on SQLite, and for PostgreSQL variants also on a
+The cells are a covering array of copier.yml's answers and the specs of tests/specs (see
+tests/matrix.py and tests/matrix.yml): every pair of answers is rendered together somewhere.
+`--full-matrix` renders every combination instead. Each project is rendered with the `copier`
+command, installed from its own pyproject, then `ruff format --check`, `ruff check`,
+`mypy --strict` and its pytest suite must pass: on SQLite, and for PostgreSQL cells also on a
 real server.
 """
 
 from __future__ import annotations
 
-import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support import Environment, assert_hand_written, spec_models
+from tests import matrix
+from tests.support import Environment, assert_hand_written, copy_with, spec_models
 
-SPECS = ("default", "every_field_type", "relations", "edge_cases")
-DATABASES = ("postgresql", "sqlite")
-API_STYLES = ("rest", "graphql", "none")
-ID_TYPES = ("int", "uuid")
-VARIANTS = list(itertools.product(SPECS, DATABASES, API_STYLES, ID_TYPES))
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "cell" in metafunc.fixturenames:
+        cells = matrix.cells("render", full=metafunc.config.getoption("full_matrix"))
+        metafunc.parametrize("cell", cells, ids=list(map(matrix.cell_id, cells)))
 
 
 @pytest.mark.render
-@pytest.mark.parametrize(
-    ("spec", "database", "api_style", "id_type"),
-    VARIANTS,
-    ids=["-".join(variant) for variant in VARIANTS],
-)
 def test_rendered_project_passes_its_own_checks(
-    copie: Any, environment: Environment, spec: str, database: str, api_style: str, id_type: str
+    environment: Environment, tmp_path: Path, cell: matrix.Cell
 ) -> None:
-    answers: dict[str, Any] = {"database": database, "api_style": api_style, "id_type": id_type}
-    if (models := spec_models(spec)) is not None:
+    answers: dict[str, Any] = {name: value for name, value in cell.items() if name != "spec"}
+    if (models := spec_models(str(cell["spec"]))) is not None:
         answers["models"] = models
-    result = copie.copy(extra_answers=answers)
-    assert result.exit_code == 0, result.exception
-    assert result.project_dir is not None
-    assert_hand_written(result.project_dir)
-    environment.check_project(result.project_dir, postgres=database == "postgresql")
+    project = copy_with(tmp_path / "project", answers)
+    assert_hand_written(project)
+    environment.check_project(project, postgres=cell["database"] == "postgresql")

@@ -1,6 +1,10 @@
-"""`copier update` from every release keeps the user's work, through the `copier` command.
+"""`copier update` from the releases the update policy names keeps the user's work, through the
+`copier` command.
 
-Each cell (release x spec x database x API style) renders a project at the release, commits it,
+Each cell of the update design (release x spec x database x API style, a covering array of them
+in which every release meets every database and API style it offered: tests/matrix.py; with
+`--full-matrix`, every combination from every supported release) renders a project at the
+release, commits it,
 makes the edits a user makes (a line in a model module and in the README, a module of their own,
 an Alembic revision of their own, a changed `.env`) and updates to the newest version: the
 working tree under test plus a synthetic release on top (see `tests/releases.py`). Nothing may
@@ -11,7 +15,6 @@ autogenerate, upgrade, `alembic check`, down to the initial revision and up agai
 
 from __future__ import annotations
 
-import itertools
 import os
 import subprocess
 from dataclasses import dataclass
@@ -21,12 +24,12 @@ from typing import Any
 import pytest
 import yaml
 
+from tests import matrix
 from tests.releases import (
     GIT_IDENTITY,
     SYNTHETIC_DESCRIPTION_SUFFIX,
     SYNTHETIC_DIAGRAM_LINE,
     SYNTHETIC_IGNORE_LINE,
-    Release,
     TemplateRepository,
     git,
     recorded_releases,
@@ -34,15 +37,17 @@ from tests.releases import (
 from tests.support import COPIER, TEMPLATE, Environment, empty_database, run, spec_models
 
 RELEASES = recorded_releases()
-SPECS = ("default", "relations")
-DATABASES = ("postgresql", "sqlite")
-API_STYLES = ("rest", "none")
-CELLS = list(itertools.product(RELEASES, SPECS, DATABASES, API_STYLES))
 PACKAGE = "my_backend"
 INITIAL_REVISION = "migrations/versions/0001_initial.py"
 USER_REVISION = "migrations/versions/20260101_user0001_report_view.py"
 USER_MODULE = f"src/{PACKAGE}/reporting.py"
 CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "cell" in metafunc.fixturenames:
+        cells = matrix.cells("update", full=metafunc.config.getoption("full_matrix"))
+        metafunc.parametrize("cell", cells, ids=list(map(matrix.cell_id, cells)))
 
 
 def copier(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -201,21 +206,12 @@ def alembic(project: Path, env: dict[str, str], *args: str) -> None:
 
 
 @pytest.mark.render
-@pytest.mark.parametrize(
-    ("release", "spec", "database", "api_style"),
-    CELLS,
-    ids=["-".join((cell[0].tag, *cell[1:])) for cell in CELLS],
-)
 def test_update_keeps_user_work_and_brings_new_models(
-    template: TemplateRepository,
-    environment: Environment,
-    tmp_path: Path,
-    release: Release,
-    spec: str,
-    database: str,
-    api_style: str,
+    template: TemplateRepository, environment: Environment, tmp_path: Path, cell: matrix.Cell
 ) -> None:
-    answers = answers_of(spec, database, api_style)
+    release = next(release for release in RELEASES if release.tag == cell["release"])
+    database, api_style = str(cell["database"]), str(cell["api_style"])
+    answers = answers_of(str(cell["spec"]), database, api_style)
     project = render(template, release.tag, answers, tmp_path / "project")
     models = recorded_answers(project)["models"]
     first_model = next(iter(models))
@@ -251,6 +247,8 @@ def test_update_keeps_user_work_and_brings_new_models(
     assert ((project / "src" / PACKAGE / "api" / "routes" / "reviews.py").is_file()) == (
         api_style == "rest"
     )
+    if api_style == "graphql":
+        assert "\ntype Review {" in (project / "schema.graphql").read_text()
     env = environment.variables()
     run(["uv", "sync", "--quiet"], project, env)
     revisions = set((project / "migrations" / "versions").glob("*.py"))
@@ -269,7 +267,7 @@ def test_update_keeps_user_work_and_brings_new_models(
     environment.check_project(project, postgres=postgres)
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", matrix.UPDATE_SPECS)
 def test_update_to_the_same_release_changes_nothing(
     template: TemplateRepository, tmp_path: Path, spec: str
 ) -> None:

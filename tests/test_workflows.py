@@ -7,11 +7,12 @@ token to every step, is found here rather than on the first push of a fork. The 
 is checked for both databases, since its PostgreSQL service and steps depend on the answer, and
 must keep running the project's formatter, linter, type checker and suite.
 
-The repository's CI must run every test module once, give each cell of tests/test_render_matrix.py
-its own job (so a new database, API style or ID type cannot be left out of CI unnoticed: the
-matrix is compared with the module's own tuples, and each job's `-k` is tried on the real
-collection), and check out the whole history wherever a test clones it; the weekly run must be
-that same CI with the dependencies upgraded.
+The repository's CI must run every test module once, give each combination of the interacting
+answers (tests/matrix.py) its own render job (so a new database or API style cannot be left out
+of CI unnoticed: the job matrix is compared with copier.yml's choices, and each job's `-k` is
+tried on the real collection, of the covering array and of the full matrix), and check out the
+whole history wherever a test clones it; the weekly run must be that same CI with the
+dependencies upgraded, on the full matrix.
 """
 
 from __future__ import annotations
@@ -28,17 +29,20 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support import TEMPLATE, copy_default, run
-from tests.test_render_matrix import API_STYLES, DATABASES, ID_TYPES, VARIANTS
+from tests import matrix
+from tests.support import QUESTIONS, TEMPLATE, choices, copy_default, run
 
 WORKFLOWS = TEMPLATE / ".github" / "workflows"
 CHECK_JSONSCHEMA = str(Path(sys.executable).with_name("check-jsonschema"))
 ZIZMOR = str(Path(sys.executable).with_name("zizmor"))
 TEST_MODULES = sorted(path.name for path in (TEMPLATE / "tests").glob("test_*.py"))
 MATRIX_MODULE = "test_render_matrix.py"
-MATRIX_AXES = {"database": DATABASES, "api_style": API_STYLES, "id_type": ID_TYPES}
-CELLS = list(itertools.product(DATABASES, API_STYLES, ID_TYPES))
-FIRST_CELL = {axis: values[0] for axis, values in MATRIX_AXES.items()}
+RENDER = matrix.render_design()
+DATABASES = choices(QUESTIONS["database"])
+MATRIX_AXES = {name: RENDER.dimensions[name] for name in matrix.INTERACTING}
+CELLS = list(itertools.product(*MATRIX_AXES.values()))
+FIRST_CELL = {axis: str(values[0]) for axis, values in MATRIX_AXES.items()}
+FULL_MATRIX_OPTION = "${{ inputs.full-matrix && '--full-matrix' || '' }}"
 MATRIX_EXPRESSION = re.compile(r"\$\{\{\s*matrix\.(\w+)\s*\}\}")
 # A test that asks for the `template` fixture clones this repository with its whole history and
 # tags the releases CHANGELOG.md records (tests/releases.py): a shallow checkout lacks them.
@@ -227,27 +231,49 @@ def test_jobs_running_tests_that_clone_the_history_check_out_all_of_it() -> None
         )
 
 
-def test_render_matrix_job_has_one_cell_per_database_api_style_and_id_type() -> None:
+def test_render_matrix_job_has_one_job_per_combination_of_the_interacting_answers() -> None:
     job, _ = _matrix_step()
-    matrix = job["strategy"]["matrix"]
-    assert set(matrix) == set(MATRIX_AXES), f"matrix axes {sorted(matrix)}"
+    matrix_of_jobs = job["strategy"]["matrix"]
+    assert set(matrix_of_jobs) == set(MATRIX_AXES), f"matrix axes {sorted(matrix_of_jobs)}"
     for axis, values in MATRIX_AXES.items():
-        assert sorted(matrix[axis]) == sorted(values), f"matrix.{axis}: {matrix[axis]}"
+        assert matrix_of_jobs[axis] == list(values), f"matrix.{axis}: {matrix_of_jobs[axis]}"
     assert job["strategy"].get("fail-fast") is False
 
 
-@pytest.mark.parametrize("cell", CELLS, ids=["-".join(cell) for cell in CELLS])
-def test_render_matrix_job_selects_exactly_the_specs_of_its_cell(cell: tuple[str, ...]) -> None:
+@pytest.mark.parametrize("full", [False, True], ids=["covering", "full"])
+@pytest.mark.parametrize("cell", CELLS, ids=["-".join(map(str, cell)) for cell in CELLS])
+def test_render_matrix_job_selects_exactly_the_projects_of_its_answers(
+    cell: tuple[str, ...], full: bool
+) -> None:
     _, step = _matrix_step()
-    arguments = _pytest_arguments(step, dict(zip(MATRIX_AXES, cell, strict=True)))
+    answers = dict(zip(MATRIX_AXES, cell, strict=True))
+    arguments = _pytest_arguments(step, answers)
     assert arguments is not None
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    if full:
+        command.append("--full-matrix")
     collected = run([*command, *arguments], TEMPLATE).stdout
     selected = sorted(
         line.partition("[")[2].rstrip("]") for line in collected.splitlines() if "::" in line
     )
-    expected = sorted("-".join(variant) for variant in VARIANTS if variant[1:] == cell)
+    cells = matrix.cells("render", full=full)
+    expected = sorted(
+        matrix.cell_id(each)
+        for each in cells
+        if all(each[name] == value for name, value in answers.items())
+    )
+    assert expected, f"no project of {'-'.join(cell)}"
     assert selected == expected
+
+
+def test_render_and_update_jobs_take_the_full_matrix_when_asked() -> None:
+    jobs = _modules_of_jobs()
+    for module in (MATRIX_MODULE, "test_update.py"):
+        (name,) = (name for name, modules in jobs.items() if module in modules)
+        assert _ci_jobs()[name]["env"]["PYTEST_ADDOPTS"] == FULL_MATRIX_OPTION, name
+    for trigger in ("workflow_dispatch", "workflow_call"):
+        full = _triggers(_load(WORKFLOWS / "ci.yml"))[trigger]["inputs"]["full-matrix"]
+        assert (full["type"], full["default"]) == ("boolean", False)
 
 
 def test_every_ci_job_upgrades_the_dependencies_first_when_asked() -> None:
@@ -262,11 +288,11 @@ def test_every_ci_job_upgrades_the_dependencies_first_when_asked() -> None:
         assert setup_uv[0]["with"]["enable-cache"] == "${{ !inputs.upgrade }}"
 
 
-def test_weekly_run_is_ci_with_the_dependencies_upgraded() -> None:
+def test_weekly_run_is_ci_on_the_full_matrix_with_the_dependencies_upgraded() -> None:
     weekly = _load(WORKFLOWS / "weekly.yml")
     assert _triggers(weekly)["schedule"], "weekly.yml has no schedule"
     (job,) = weekly["jobs"].values()
     assert job["uses"] == "$/.github/workflows/ci.yml"
-    assert job["with"] == {"upgrade": True}
+    assert job["with"] == {"upgrade": True, "full-matrix": True}
     called = _triggers(_load(WORKFLOWS / "ci.yml"))["workflow_call"]
     assert called["inputs"]["upgrade"]["type"] == "boolean"
