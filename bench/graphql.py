@@ -13,27 +13,26 @@ three after a warm-up; the medians are printed, with each rate's ratio to the fl
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import random
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from load import Request, run
+from load import Request
 from run import (
     BENCH,
     PACKAGE,
-    Figures,
+    Case,
     _call,
     _sh,
     database,
     load_options,
+    measure_each,
     project_env,
     render,
+    report_each,
     seed,
     serve,
 )
@@ -43,13 +42,6 @@ ONE = f"query($id: ID!) {{ book(id: $id) {{ {BOOK} }} }}"
 PAGE = (
     f"query($offset: Int!) {{ books(limit: 50, offset: $offset) {{ total items {{ {BOOK} }} }} }}"
 )
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    requests: dict[str, Callable[[], Request]]
-    """Each target's request source."""
 
 
 def cases(books: list[int]) -> list[Case]:
@@ -104,33 +96,6 @@ async def check_same_rows(ports: dict[str, int], book: int) -> None:
         sys.exit(f"GraphQL answers the categories of book {book} otherwise than REST")
 
 
-async def measure(
-    ports: dict[str, int], case: Case, args: argparse.Namespace
-) -> dict[str, Figures]:
-    figures = {name: Figures([], [], []) for name in ports}
-    for name, port in ports.items():
-        await run(
-            "127.0.0.1",
-            port,
-            case.requests[name],
-            connections=args.connections,
-            seconds=1,
-            expected={200},
-        )
-    for _ in range(args.rounds):
-        for name, port in ports.items():
-            result = await run(
-                "127.0.0.1",
-                port,
-                case.requests[name],
-                connections=args.connections,
-                seconds=args.seconds,
-                expected={200},
-            )
-            figures[name].add(result)
-    return figures
-
-
 def main() -> None:
     args = load_options(__doc__.splitlines()[0]).parse_args()
     env = project_env()
@@ -160,28 +125,9 @@ def main() -> None:
                 rows = []
                 for case in cases(books):
                     print(f"measuring: {case.name} ...", file=sys.stderr)
-                    rows.append((case.name, asyncio.run(measure(ports, case, args))))
-    print(
-        f"\n{args.connections} connections, {args.rounds} alternated rounds of {args.seconds:g} s,"
-        " medians; latency p50 / p99 in ms\n"
-    )
-    header = ["Read", "GraphQL req/s", "REST req/s", "Floor req/s", "GraphQL / floor"]
-    header += ["REST / floor", "GraphQL p50 / p99"]
-    print("| " + " | ".join(header) + " |")
-    print("| --- |" + " ---: |" * (len(header) - 1))
-    for name, figures in rows:
-        ql, rest_figures, floor_figures = figures["graphql"], figures["rest"], figures["floor"]
-        errors = sum(figure.errors for figure in figures.values())
-        cells = [
-            f"{name} ({errors} errors)" if errors else name,
-            f"{ql.rate:,.0f}",
-            f"{rest_figures.rate:,.0f}",
-            f"{floor_figures.rate:,.0f}",
-            f"{ql.rate / floor_figures.rate:.2f}",
-            f"{rest_figures.rate / floor_figures.rate:.2f}",
-            ql.latency,
-        ]
-        print("| " + " | ".join(cells) + " |")
+                    rows.append((case.name, asyncio.run(measure_each(ports, case, args))))
+    labels = {"graphql": "GraphQL", "rest": "REST", "floor": "Floor"}
+    report_each(rows, args, labels, [("graphql", "floor"), ("rest", "floor")], ["graphql"])
 
 
 if __name__ == "__main__":

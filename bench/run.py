@@ -60,11 +60,12 @@ def _sh(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str
     return result.stdout
 
 
-def render(destination: Path, api_style: str = "rest") -> None:
+def render(destination: Path, api_style: str = "rest", *, mcp: bool = False) -> None:
     copier = shutil.which("copier", path=str(Path(sys.executable).parent)) or "copier"
     command = [copier, "copy", "--trust", "--vcs-ref=HEAD", "--defaults", "--quiet"]
     command += ["--data-file", str(BENCH / "library.yml"), "-d", "project_name=Library"]
     command += ["-d", "database=postgresql", "-d", f"api_style={api_style}"]
+    command += ["-d", f"mcp={str(mcp).lower()}"]
     _sh([*command, str(REPOSITORY), str(destination)], REPOSITORY)
 
 
@@ -269,6 +270,71 @@ async def measure(
     return figures
 
 
+@dataclass(frozen=True)
+class Case:
+    """A scenario whose targets answer different requests for the same rows (REST, GraphQL and
+    MCP calls of one read)."""
+
+    name: str
+    requests: dict[str, Callable[[], Request]]
+    """Each target's request source."""
+
+
+async def measure_each(
+    ports: dict[str, int], case: Case, args: argparse.Namespace
+) -> dict[str, Figures]:
+    """A warm-up round for each target, then rounds alternating between them."""
+    figures = {name: Figures([], [], []) for name in ports}
+    for name, port in ports.items():
+        await run(
+            "127.0.0.1",
+            port,
+            case.requests[name],
+            connections=args.connections,
+            seconds=1,
+            expected={200},
+        )
+    for _ in range(args.rounds):
+        for name, port in ports.items():
+            result = await run(
+                "127.0.0.1",
+                port,
+                case.requests[name],
+                connections=args.connections,
+                seconds=args.seconds,
+                expected={200},
+            )
+            figures[name].add(result)
+    return figures
+
+
+def report_each(
+    rows: list[tuple[str, dict[str, Figures]]],
+    args: argparse.Namespace,
+    labels: dict[str, str],
+    ratios: list[tuple[str, str]],
+    latencies: list[str],
+) -> None:
+    """The table of a `Case` benchmark: each target's rate (`labels` names the targets), the
+    `ratios` of two targets' rates, and the latencies of the `latencies` targets."""
+    print(
+        f"\n{args.connections} connections, {args.rounds} alternated rounds of {args.seconds:g} s,"
+        " medians; latency p50 / p99 in ms\n"
+    )
+    header = ["Read", *(f"{labels[name]} req/s" for name in labels)]
+    header += [f"{labels[top]} / {labels[bottom]}" for top, bottom in ratios]
+    header += [f"{labels[name]} p50 / p99" for name in latencies]
+    print("| " + " | ".join(header) + " |")
+    print("| --- |" + " ---: |" * (len(header) - 1))
+    for name, figures in rows:
+        errors = sum(figure.errors for figure in figures.values())
+        cells = [f"{name} ({errors} errors)" if errors else name]
+        cells += [f"{figures[target].rate:,.0f}" for target in labels]
+        cells += [f"{figures[top].rate / figures[bottom].rate:.2f}" for top, bottom in ratios]
+        cells += [figures[target].latency for target in latencies]
+        print("| " + " | ".join(cells) + " |")
+
+
 def load_options(description: str) -> argparse.ArgumentParser:
     """The command line of a benchmark: how long a round is, how many, how many connections."""
     parser = argparse.ArgumentParser(description=description)
@@ -285,44 +351,58 @@ def project_env() -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class Library:
+    """The library spec rendered, installed and served beside the floor, its rows seeded."""
+
+    project: Path
+    env: dict[str, str]
+    service: int
+    floor: int
+    authors: list[int]
+    categories: list[int]
+    books: list[int]
+
+
+@contextmanager
+def library(directory: Path, api_style: str = "rest", *, mcp: bool = False) -> Iterator[Library]:
+    """`bench/library.yml` rendered into `directory` and installed, a throwaway database
+    migrated and seeded through the service's REST API, the service and the floor serving it."""
+    project = directory / "library"
+    print("rendering and installing the library spec ...", file=sys.stderr)
+    render(project, api_style, mcp=mcp)
+    env = project_env()
+    _sh(["uv", "sync", "--quiet", "--no-dev"], project, env)
+    shutil.copy(BENCH / "floor.py", project / "floor.py")
+    with database(project, env) as url:
+        env["DATABASE_URL"] = url
+        _sh([str(project / ".venv" / "bin" / "alembic"), "upgrade", "head"], project, env)
+        with (
+            serve(f"{PACKAGE}.main:app", project, env) as service,
+            serve("floor:app", project, env) as floor,
+        ):
+            print("seeding 1,000 books through the API ...", file=sys.stderr)
+            authors, categories, books = asyncio.run(seed(service))
+            yield Library(project, env, service, floor, authors, categories, books)
+
+
 def main() -> None:
     parser = load_options(__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000, help="rows of the bulk insert")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-") as directory:
-        project = Path(directory) / "library"
-        print("rendering and installing the library spec ...", file=sys.stderr)
-        render(project)
-        env = project_env()
-        _sh(["uv", "sync", "--quiet", "--no-dev"], project, env)
-        shutil.copy(BENCH / "floor.py", project / "floor.py")
-        with database(project, env) as url:
-            env["DATABASE_URL"] = url
-            _sh([str(project / ".venv" / "bin" / "alembic"), "upgrade", "head"], project, env)
-            with (
-                serve(f"{PACKAGE}.main:app", project, env) as service,
-                serve("floor:app", project, env) as floor,
-            ):
-                print("seeding 1,000 books through the API ...", file=sys.stderr)
-                authors, categories, books = asyncio.run(seed(service))
-                asyncio.run(check_same_answers(service, floor, books[0]))
-                rows: list[tuple[str, dict[str, Figures]]] = []
-                for scenario in scenarios(authors, categories, books):
-                    print(f"measuring: {scenario.name} ...", file=sys.stderr)
-                    targets = {"service": service, "floor": floor}
-                    rows.append((scenario.name, asyncio.run(measure(targets, scenario, args))))
-            bulk = json.loads(
-                _sh(
-                    [
-                        str(project / ".venv" / "bin" / "python"),
-                        str(BENCH / "bulk.py"),
-                        PACKAGE,
-                        str(args.rows),
-                    ],
-                    project,
-                    env,
-                )
-            )
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as directory,
+        library(Path(directory)) as served,
+    ):
+        asyncio.run(check_same_answers(served.service, served.floor, served.books[0]))
+        rows: list[tuple[str, dict[str, Figures]]] = []
+        targets = {"service": served.service, "floor": served.floor}
+        for scenario in scenarios(served.authors, served.categories, served.books):
+            print(f"measuring: {scenario.name} ...", file=sys.stderr)
+            rows.append((scenario.name, asyncio.run(measure(targets, scenario, args))))
+        python = str(served.project / ".venv" / "bin" / "python")
+        command = [python, str(BENCH / "bulk.py"), PACKAGE, str(args.rows)]
+        bulk = json.loads(_sh(command, served.project, served.env))
     report(rows, bulk, args)
 
 

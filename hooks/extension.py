@@ -87,6 +87,7 @@ def _problem(question: str, value: Any, answers: Mapping[str, Any]) -> str:
             database=_known(answers.get("database"), modelspec.DATABASES),
             id_type=_known(answers.get("id_type"), modelspec.ID_TYPES),
             api_style=_known(answers.get("api_style"), modelspec.API_STYLES),
+            mcp=answers.get("mcp") is True,
         )
     except modelspec.SpecError as error:
         return str(error)
@@ -128,6 +129,7 @@ def compile_answers(
     database: str,
     api_style: str,
     id_type: str,
+    mcp: bool = False,
 ) -> dict[str, Any]:
     """The computed `spec` answer; every invalid answer stops Copier with one line."""
     problem = (
@@ -144,6 +146,7 @@ def compile_answers(
             database=database,
             id_type=id_type,
             api_style=api_style,
+            mcp=mcp,
         )
     except modelspec.SpecError as error:
         raise UserMessageError(str(error)) from None

@@ -48,8 +48,8 @@ Cell = dict[str, Value]
 Combination = tuple[tuple[str, Value], ...]
 
 # The answers whose code paths cross most in the rendered project: the database under every
-# surface. The surfaces and `auth` of later questions belong here.
-INTERACTING = ("database", "api_style")
+# surface (`api_style`, and MCP beside it or alone). `auth`, when it comes, belongs here.
+INTERACTING = ("database", "api_style", "mcp")
 # The update design's dimensions besides the release (a spec with relations of every kind, and
 # the default); its interacting ones are the release and these two answers.
 UPDATE_SPECS = ("default", "relations")
@@ -178,12 +178,16 @@ def describe(combination: Combination) -> str:
     return ", ".join(f"{name}={value}" for name, value in combination)
 
 
+def value_id(name: str, value: Value) -> str:
+    """A value as test ids write it: a boolean as its dimension's name, or `no_` and it."""
+    if isinstance(value, bool):
+        return name if value else f"no_{name}"
+    return value
+
+
 def cell_id(cell: Mapping[str, Value]) -> str:
-    """A test id: the values in order, a boolean as its dimension's name or `no_` and it."""
-    return "-".join(
-        (name if value else f"no_{name}") if isinstance(value, bool) else value
-        for name, value in cell.items()
-    )
+    """A test id: the values in order (`default-sqlite-rest-no_mcp-int-docker-...`)."""
+    return "-".join(value_id(name, value) for name, value in cell.items())
 
 
 def question_dimensions(questions: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple[Value, ...]]:
@@ -268,7 +272,7 @@ def write_cells() -> None:
             raise SystemExit(f"covertable left {describe(missing[0])} uncovered ({design.name})")
         sections[design.name] = {"strength": design.strength, "cells": cells}
     header = "# Written by `uv run python -m tests.matrix` (see tests/matrix.py): do not edit.\n"
-    body = yaml.safe_dump(sections, sort_keys=False, default_flow_style=None, width=100)
+    body = yaml.safe_dump(sections, sort_keys=False, default_flow_style=None, width=160)
     MATRIX_FILE.write_text(header + body)
 
 

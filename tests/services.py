@@ -43,10 +43,11 @@ class Project:
 
 
 def render_project(
-    destination: Path, environment: Environment, database: str = "postgresql"
+    destination: Path, environment: Environment, database: str = "postgresql", *options: str
 ) -> Project:
-    """The default spec for `database`, rendered with `copier copy` and installed."""
-    copy_default(destination, "--data", f"database={database}")
+    """The default spec for `database` (or what `options` of `copier copy` answer), rendered
+    with `copier copy` and installed."""
+    copy_default(destination, "--data", f"database={database}", *options)
     env = environment.variables()
     run(["uv", "sync", "--quiet"], destination, env)
     return Project(destination, env)

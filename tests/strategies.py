@@ -19,6 +19,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from modelspec import SpecError, compile_spec
 from modelspec.fieldtypes import TYPES
+from modelspec.surfaces.mcp import TOOLS as MCP_TOOLS
 
 # Words a spec may well use that also mean something to Python, SQL, pydantic or the rendered
 # code (the compiler refuses some of them; those make good invalid specs too).
@@ -63,6 +64,14 @@ TRICKY_WORDS = (
     "read",
     "loaders",
     "from_read",
+    # Names the MCP modules use: a tool's parameters, the modules and what they define.
+    "ctx",
+    "changes",
+    "server",
+    "tools",
+    "app",
+    "register",
+    "deleted",
 )
 LONGEST_NAME = 40
 
@@ -223,6 +232,8 @@ def raw_specs(draw: st.DrawFn) -> dict[str, Any]:
         for option in ("soft_delete", "timestamps"):
             if draw(st.integers(0, 3)) == 0:
                 model[option] = draw(st.booleans())
+        if draw(st.integers(0, 3)) == 0:
+            model["mcp"] = draw(st.booleans() | st.lists(st.sampled_from(MCP_TOOLS), unique=True))
         spec[name] = model
     return spec
 
@@ -234,6 +245,7 @@ class Answers:
     models: dict[str, Any]
     database: str
     api_style: str
+    mcp: bool
     id_type: str
 
     def data(self, package: str) -> dict[str, Any]:
@@ -241,6 +253,7 @@ class Answers:
             "package_name": package,
             "database": self.database,
             "api_style": self.api_style,
+            "mcp": self.mcp,
             "id_type": self.id_type,
             "models": self.models,
         }
@@ -253,6 +266,7 @@ def valid_answers(draw: st.DrawFn, database: str, api_style: str) -> Answers:
         models=draw(raw_specs()),
         database=database,
         api_style=api_style,
+        mcp=draw(st.booleans()),
         id_type=draw(st.sampled_from(("int", "uuid"))),
     )
     try:
@@ -262,6 +276,7 @@ def valid_answers(draw: st.DrawFn, database: str, api_style: str) -> Answers:
             database=answers.database,
             id_type=answers.id_type,
             api_style=answers.api_style,
+            mcp=answers.mcp,
         )
     except SpecError:
         assume(False)

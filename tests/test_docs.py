@@ -153,6 +153,7 @@ def compile_answers(answers: dict[str, Any], database: str) -> dict[str, Any]:
         database=database,
         id_type=answers.get("id_type", "int"),
         api_style=answers.get("api_style", "rest"),
+        mcp=answers.get("mcp", False),
     )
 
 

@@ -42,7 +42,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "unknown model option",
         {"models": {"Task": {"fields": {"title": "str"}, "soft": True}}},
-        "Task: unknown model option 'soft' (allowed: fields, plural, relations, soft_delete, "
+        "Task: unknown model option 'soft' (allowed: fields, mcp, plural, relations, soft_delete, "
         "timestamps)",
     ),
     (
@@ -297,6 +297,23 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         {"package_name": "My-App"},
         "package_name 'My-App' is not a lowercase Python identifier (lowercase letters, digits and "
         "underscores, not starting with a digit)",
+    ),
+    (
+        "unknown MCP tool",
+        {"models": {"Task": {**VALID_TASK, "mcp": ["list", "show"]}}},
+        "Task.mcp: unknown tool 'show' (allowed: list, get, create, update, delete)",
+    ),
+    (
+        "MCP without a tool",
+        {"mcp": True, "models": {"Task": {**VALID_TASK, "mcp": False}}},
+        "mcp: no model has MCP tools (each one's mcp option is false); answer mcp=false, or give "
+        "a model tools",
+    ),
+    (
+        "MCP list filter named like the tool's context",
+        {"mcp": True, "api_style": "none", "models": {"Task": {"fields": {"ctx": "str"}}}},
+        "Task.ctx: the MCP tool list_tasks names the tool's context 'ctx'; rename the field or "
+        "relation, or leave the tool out (mcp: [get, create, update, delete])",
     ),
 ]
 

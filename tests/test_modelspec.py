@@ -174,7 +174,7 @@ def test_a_graphql_page_query_never_shares_the_name_of_a_row_query() -> None:
         _graphql(models)
     del models["DataPage"]
     views: Any = _graphql(models)["models"]
-    assert [view["graphql_list"] for view in views] == ["series_page", "data_page", "books"]
+    assert [view["graphql"]["list"] for view in views] == ["series_page", "data_page", "books"]
 
 
 @pytest.mark.parametrize(
@@ -212,3 +212,77 @@ def test_graphql_refuses_names_its_schema_already_has(
     with pytest.raises(SpecError, match=re.escape(message)):
         _graphql(models)
     compile_spec(models, package_name="app", database="postgresql", id_type="int", api_style="rest")
+
+
+def _served(api_style: str, *, mcp: bool, models: dict[str, object] | None = None) -> Any:
+    return compile_spec(
+        models or {"Book": {"fields": {"title": "str"}}},
+        package_name="app",
+        database="sqlite",
+        id_type="int",
+        api_style=api_style,
+        mcp=mcp,
+    )
+
+
+@pytest.mark.parametrize("api_style", ["rest", "graphql", "none"])
+@pytest.mark.parametrize("mcp", [False, True])
+def test_each_surface_served_has_its_views_and_no_other_does(api_style: str, mcp: bool) -> None:
+    from modelspec.surfaces import SURFACES
+
+    spec = _served(api_style, mcp=mcp)
+    expected = {api_style} - {"none"} | ({"mcp"} if mcp else set())
+    assert {name for name, served in spec["serves"].items() if served} == expected
+    assert set(spec["serves"]) == {surface.name for surface in SURFACES}
+    assert spec["served"] == bool(expected)
+    for surface in SURFACES:
+        assert (surface.name in spec) == (surface.name in expected)
+        assert (surface.name in spec["models"][0]) == (surface.name in expected)
+
+
+def test_the_surfaces_are_the_answers_copier_yml_asks_for() -> None:
+    """`api_style` chooses among the surfaces that are its choices (or none); every other
+    surface is a yes-or-no question of its own name."""
+    from modelspec.surfaces import API_STYLES, SURFACES
+
+    from tests.support import QUESTIONS, choices
+
+    assert choices(QUESTIONS["api_style"]) == API_STYLES
+    for surface in SURFACES:
+        if not surface.api_style:
+            assert QUESTIONS[surface.name]["type"] == "bool", surface.name
+            assert QUESTIONS[surface.name]["default"] is False, surface.name
+
+
+@pytest.mark.parametrize(
+    ("option", "tools"),
+    [
+        (True, ["list", "get", "create", "update", "delete"]),
+        (["delete", "get"], ["get", "delete"]),
+        (False, []),
+    ],
+)
+def test_the_mcp_option_picks_a_models_tools(option: object, tools: list[str]) -> None:
+    models = {
+        "Book": {"fields": {"title": "str"}, "mcp": option},
+        "Shelf": {"fields": {"n": "int"}},
+    }
+    spec = _served("none", mcp=True, models=models)
+    assert [model["mcp"]["tools"] for model in spec["models"]] == [tools, spec["mcp"]["kinds"]]
+    assert spec["mcp"]["count"] == len(tools) + 5
+
+
+def test_mcp_list_filters_carry_the_constraints_of_rests_query() -> None:
+    models = {
+        "Author": {"fields": {"name": "str"}},
+        "Book": {
+            "fields": {"title": {"type": "str", "max_length": 80}, "body": "text", "pages": "int"},
+            "relations": {"author": {"to": "Author", "required": True}},
+        },
+    }
+    book = _served("rest", mcp=True, models=models)["models"][1]["mcp"]
+    filters = {parameter["name"]: parameter["annotation"] for parameter in book["filters"]}
+    assert filters["title"] == "Annotated[StorableStr | None, Field(max_length=80)]"
+    assert filters["author_id"] == "RowId | None"
+    assert "body" not in filters
+    assert "from app.types import StorableStr" in book["filter_imports"]

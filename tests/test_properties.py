@@ -2,7 +2,8 @@
 
 The specs come from hypothesis (`tests/strategies.py`): names from one character to the
 longest accepted, every field type and option, self-references, many-to-many, several relations
-to one model, words that clash with Python, SQL and pydantic. Rendering is in-process from a
+to one model, words that clash with Python, SQL, pydantic and the names of the GraphQL and MCP
+modules; MCP is drawn on or off for each. Rendering is in-process from a
 copy of the working tree, so that an example costs about a second; the checks are the rendered
 project's own `ruff format --check` and `ruff check`, and for a smaller share of the examples
 `mypy --strict` and an import of every module, in one environment that holds every dependency
@@ -80,12 +81,12 @@ def render(snapshot: Path, data: dict[str, Any], destination: Path) -> None:
 @pytest.fixture(scope="session")
 def tools(snapshot: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Environment:
     """An environment with every dependency a rendered project can have: a PostgreSQL GraphQL
-    one's (FastAPI's and Strawberry's)."""
+    one's with MCP tools (FastAPI's, Strawberry's and the MCP SDK's)."""
     environment = Environment(tmp_path_factory.getbasetemp() / f"tools-{worker_id}")
     project = tmp_path_factory.mktemp("superset") / "project"
     render(
         snapshot,
-        {"database": "postgresql", "api_style": "graphql", "package_name": "tools"},
+        {"database": "postgresql", "api_style": "graphql", "mcp": True, "package_name": "tools"},
         project,
     )
     run(["uv", "sync", "--quiet"], project, environment.variables())
@@ -185,6 +186,11 @@ def _required_set_null(spec: dict[str, Any], model: str, name: str) -> str:
     return f"{model}.{name}: on_delete set_null cannot apply to a required relation"
 
 
+def _unknown_mcp_tool(spec: dict[str, Any], model: str, name: str) -> str:
+    spec[model]["mcp"] = ["list", name]
+    return f"{model}.mcp: unknown tool {name!r} (allowed: list, get, create, update, delete)"
+
+
 def _lowercase_model(spec: dict[str, Any], model: str, name: str) -> str:
     spec[name] = {"fields": {"title": "str"}}
     return f"models: model name {name!r} is not PascalCase"
@@ -201,6 +207,7 @@ MUTATIONS: list[Mutation] = [
     _too_long_column,
     _unknown_target,
     _required_set_null,
+    _unknown_mcp_tool,
     _lowercase_model,
 ]
 

@@ -39,9 +39,13 @@ TEST_MODULES = sorted(path.name for path in (TEMPLATE / "tests").glob("test_*.py
 MATRIX_MODULE = "test_render_matrix.py"
 RENDER = matrix.render_design()
 DATABASES = choices(QUESTIONS["database"])
-MATRIX_AXES = {name: RENDER.dimensions[name] for name in matrix.INTERACTING}
+# The job matrix's values are the ids of the interacting answers' values (`mcp`, `no_mcp`).
+MATRIX_AXES = {
+    name: tuple(matrix.value_id(name, value) for value in RENDER.dimensions[name])
+    for name in matrix.INTERACTING
+}
 CELLS = list(itertools.product(*MATRIX_AXES.values()))
-FIRST_CELL = {axis: str(values[0]) for axis, values in MATRIX_AXES.items()}
+FIRST_CELL = {axis: values[0] for axis, values in MATRIX_AXES.items()}
 FULL_MATRIX_OPTION = "${{ inputs.full-matrix && '--full-matrix' || '' }}"
 MATRIX_EXPRESSION = re.compile(r"\$\{\{\s*matrix\.(\w+)\s*\}\}")
 # A test that asks for the `template` fixture clones this repository with its whole history and
@@ -260,7 +264,7 @@ def test_render_matrix_job_selects_exactly_the_projects_of_its_answers(
     expected = sorted(
         matrix.cell_id(each)
         for each in cells
-        if all(each[name] == value for name, value in answers.items())
+        if all(matrix.value_id(name, each[name]) == value for name, value in answers.items())
     )
     assert expected, f"no project of {'-'.join(cell)}"
     assert selected == expected

@@ -6,17 +6,17 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .codegen import ManyView, ModelCode, ModelView, Options, graphql_imports
+from .codegen import ManyView, ModelCode, ModelSet, ModelView, Options
 from .errors import SpecError
 from .fieldtypes import TYPES
 from .migration import Migration, build_migration
 from .naming import MAX_IDENTIFIER, is_keyword, is_stdlib_module, shorten
 from .spec import ModelDef, parse_spec
+from .surfaces import API_STYLES, SURFACES, served
 
-__all__ = ["SpecError", "check_package_name", "compile_spec", "package_name_for"]
+__all__ = ["API_STYLES", "SpecError", "check_package_name", "compile_spec", "package_name_for"]
 
 DATABASES = ("postgresql", "sqlite")
-API_STYLES = ("rest", "graphql", "none")
 ID_TYPES = ("int", "uuid")
 # Distributions the rendered project installs: a package of the same name would shadow one.
 DEPENDENCY_MODULES = frozenset(
@@ -38,48 +38,6 @@ DEPENDENCY_MODULES = frozenset(
         "uvicorn",
     }
 )
-
-
-# The names the GraphQL modules define or import beside the models' types, and the types of the
-# schema itself; each model adds its own (`GRAPHQL_SUFFIXES`).
-GRAPHQL_NAMES = frozenset(
-    {
-        "BigInt",
-        "Boolean",
-        "Context",
-        "Date",
-        "DateTime",
-        "Decimal",
-        "Float",
-        "ID",
-        "Info",
-        "Int",
-        "JSON",
-        "Kind",
-        "Limit",
-        "Loaders",
-        "Mutation",
-        "Node",
-        "NodeT",
-        "OrderBy",
-        "Page",
-        "Query",
-        "Row",
-        "Schema",
-        "String",
-        "UUID",
-    }
-)
-GRAPHQL_SUFFIXES = {
-    "object": "",
-    "page": "Page",
-    "filter": "Filter",
-    "create": "CreateInput",
-    "update": "UpdateInput",
-}
-"""The GraphQL types of each model, by kind: `Book`, `BookPage`, ..."""
-BUILT_IN_SCALARS = frozenset({"Boolean", "Float", "ID", "Int", "String"})
-GRAPHQL_ATTRIBUTES = frozenset({"from_read", "from_row"})
 
 
 def package_name_for(project_name: str) -> str:
@@ -121,32 +79,10 @@ class Uses:
     """What `types.py` defines: the field types' shared types, and what timestamps need."""
     detail_rebuild: list[str]
     """Detail schemas that name another model's Read schema."""
-    graphql_imports: list[str]
-    """What the GraphQL types and inputs import for the fields' types."""
-    enums: list[str]
-    """The enum classes of every model, which GraphQL names too."""
-    bigint: bool
-    """Whether a field is a `bigint`: the GraphQL schema has a scalar for it."""
-    loaded: list[str]
-    """The models whose rows a GraphQL relation field loads: the repositories it uses."""
 
     @property
     def types_module(self) -> bool:
         return bool(self.shared)
-
-
-@dataclass
-class GraphQLType:
-    """A type `schema.graphql` defines, in the order Strawberry prints them (by name)."""
-
-    name: str
-    kind: str
-    """`object`, `page`, `filter`, `create`, `update` (of `model`), `enum`, `scalar`, `query`
-    or `mutation`."""
-    model: int | None = None
-    """The index of its model in `models`."""
-    members: list[str] | None = None
-    """An enum's members: the names GraphQL gives its values."""
 
 
 @dataclass
@@ -160,13 +96,24 @@ class CompiledSpec:
     """The functions the test factories' example values call."""
     migration: Migration
     er_diagram: list[str]
-    graphql_types: list[GraphQLType]
 
 
 def compile_spec(
-    models: object, *, package_name: str, database: str, id_type: str, api_style: str
+    models: object,
+    *,
+    package_name: str,
+    database: str,
+    id_type: str,
+    api_style: str,
+    mcp: bool = False,
 ) -> dict[str, Any]:
-    """Everything the templates need, as JSON data; raises `SpecError` on any invalid answer."""
+    """Everything the templates need, as JSON data; raises `SpecError` on any invalid answer.
+
+    Beside what every surface shares, the data holds `serves` (by surface, whether the project
+    serves it), `served` (whether it serves any: the application exists), `surface_titles` and,
+    for each surface served, its views under its name: `spec.<surface>` and `model.<surface>`
+    of each model.
+    """
     problem = check_package_name(package_name)
     if problem:
         raise SpecError(problem)
@@ -175,16 +122,18 @@ def compile_spec(
         database=_choice("database", database, DATABASES),
         id_type=_choice("id_type", id_type, ID_TYPES),
     )
-    _choice("api_style", api_style, API_STYLES)
-    definitions = parse_spec(models)
-    if api_style == "graphql":
-        _check_graphql_names(definitions)
+    surfaces = served(_choice("api_style", api_style, API_STYLES), {"mcp": mcp})
+    options_of_surfaces = {name for surface in SURFACES for name in surface.model_options}
+    definitions = parse_spec(models, options_of_surfaces)
+    for surface in SURFACES:
+        if surface.check_options is not None:
+            surface.check_options(definitions)
+    for surface in surfaces:
+        surface.check(definitions)
     by_name = {model.name: model for model in definitions}
-    views = {model.name: ModelCode(model, by_name, options).build() for model in definitions}
-    _name_graphql_lists(list(views.values()))
-    migration = build_migration(definitions, views, options)
+    ordered = [ModelCode(model, by_name, options).build() for model in definitions]
+    migration = build_migration(definitions, {view.name: view for view in ordered}, options)
     _check_shortened_names(migration.constraint_names)
-    ordered = list(views.values())
     examples = [field.example for view in ordered for field in view.fields]
     compiled = CompiledSpec(
         models=ordered,
@@ -193,55 +142,19 @@ def compile_spec(
         factory_helpers=sorted({name for e in examples for name in re.findall(r"(\w+)\(", e)}),
         migration=migration,
         er_diagram=_er_diagram(ordered),
-        graphql_types=_graphql_types(ordered),
     )
     data = asdict(compiled)
     data["uses"]["types_module"] = compiled.uses.types_module
+    data["serves"] = {surface.name: surface in surfaces for surface in SURFACES}
+    data["served"] = bool(surfaces)
+    data["surface_titles"] = [surface.title for surface in surfaces]
+    model_set = ModelSet(definitions, ordered, options)
+    for surface in surfaces:
+        spec_view = surface.spec_view(model_set)
+        data[surface.name] = None if spec_view is None else asdict(spec_view)
+        for model, view in zip(data["models"], surface.model_views(model_set), strict=True):
+            model[surface.name] = asdict(view)
     return data
-
-
-def _name_graphql_lists(views: list[ModelView]) -> None:
-    """Each model's GraphQL query of a page: its plural, `_page` added while that is the query
-    of one row of some model."""
-    singles = {view.snake for view in views}
-    for view in views:
-        name = view.plural
-        while name in singles:
-            name += "_page"
-        view.graphql_list = name
-
-
-def _check_graphql_names(models: list[ModelDef]) -> None:
-    """The GraphQL schema's type names are one namespace: each model's object, page, filter
-    and input types, the enums, the root types and scalars; its object types have `from_row`
-    and `from_read`; its queries are functions named like the model and its plural."""
-    taken = dict.fromkeys(GRAPHQL_NAMES, "the GraphQL schema")
-    for model in models:
-        names = [
-            (f"{model.name}{suffix}", f"model {model.name}") for suffix in GRAPHQL_SUFFIXES.values()
-        ]
-        names += [
-            (spec.enum_class, f"enum {spec.where}") for spec in model.fields if spec.type == "enum"
-        ]
-        for name, owner in names:
-            if name in taken:
-                raise SpecError(
-                    f"{owner}: its GraphQL type {name!r} is also the name of {taken[name]}"
-                )
-            taken[name] = owner
-        for query, fix in ((model.snake, "rename the model"), (model.plural, "set its plural")):
-            if query == "l":
-                raise SpecError(
-                    f"model {model.name}: its GraphQL query 'l' is refused by the project's "
-                    f"linter (E743: it reads like 1 or I); {fix}"
-                )
-        attributes = [(spec.name, spec.where, "field") for spec in model.fields]
-        attributes += [(relation.name, relation.where, "relation") for relation in model.relations]
-        for name, where, what in attributes:
-            if name in GRAPHQL_ATTRIBUTES:
-                raise SpecError(
-                    f"{where}: {what} name {name!r} is reserved (GraphQL types have it)"
-                )
 
 
 def _check_shortened_names(names: list[str]) -> None:
@@ -267,7 +180,6 @@ def _uses(models: list[ModelDef], views: list[ModelView], options: Options) -> U
     if options.id_type == "int" or shared & {"Int32", "Int64"}:
         # Integers of a strictly read request body, the int ids' included.
         shared.add("WholeNumber")
-    fields = [spec for model in models for spec in model.fields]
     return Uses(
         timestamps=timestamps,
         soft_delete=soft_delete,
@@ -279,39 +191,7 @@ def _uses(models: list[ModelDef], views: list[ModelView], options: Options) -> U
             if not all(relation.self_ref for relation in view.to_one)
             or not all(link.self_ref for link in view.many)
         ],
-        graphql_imports=sorted(
-            {line for spec in fields for line in graphql_imports(spec, options.package)}
-        ),
-        enums=[spec.enum_class for spec in fields if spec.type == "enum"],
-        bigint=any(spec.type == "bigint" for spec in fields),
-        loaded=sorted(
-            {view.name for view in views if view.many or view.m2m_backs}
-            | {relation.target for view in views for relation in view.to_one}
-            | {collection.source for view in views for collection in view.collections}
-        ),
     )
-
-
-def _graphql_types(views: list[ModelView]) -> list[GraphQLType]:
-    """Every type of the GraphQL schema besides GraphQL's own scalars, sorted by name."""
-    types = [GraphQLType("Query", "query"), GraphQLType("Mutation", "mutation")]
-    for index, view in enumerate(views):
-        types += [
-            GraphQLType(f"{view.name}{suffix}", kind, index)
-            for kind, suffix in GRAPHQL_SUFFIXES.items()
-            if kind != "filter" or view.graphql_filter
-        ]
-        types += [
-            GraphQLType(field.enum.name, "enum", members=[m.name for m in field.enum.members])
-            for field in view.fields
-            if field.enum is not None
-        ]
-    scalars = {field.sdl for view in views for field in view.fields if field.enum is None}
-    scalars -= BUILT_IN_SCALARS
-    if any(view.timestamps for view in views):
-        scalars.add("DateTime")
-    types += [GraphQLType(name, "scalar") for name in scalars]
-    return sorted(types, key=lambda type_: type_.name)
 
 
 def _er_diagram(views: list[ModelView]) -> list[str]:

@@ -9,7 +9,8 @@ the end, for Copier's computed answer. Type-specific facts come from the field-t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from .fieldtypes import TYPES
 from .literals import py_str
@@ -143,8 +144,26 @@ class CollectionView:
 
 
 @dataclass
+class Examples:
+    """The fields the rendered tests exercise a model with, where it has one of the kind."""
+
+    unique: FieldView | None = None
+    text: FieldView | None = None
+    simple: FieldView | None = None
+    """A field with a literal the update tests set it to."""
+    filter: FieldView | None = None
+    """A field whose equality filter can tell two rows apart."""
+    datetime: FieldView | None = None
+    json: FieldView | None = None
+    decimal: FieldView | None = None
+    exact_decimal: str | None = None
+    """A decimal literal with every place used (`1.50`): SQLite would lose it as a float."""
+
+
+@dataclass
 class ModelView:
-    """Everything the templates fill in for one model."""
+    """What the templates of every surface fill in for one model (each surface adds its own
+    view of it: `surfaces`)."""
 
     name: str
     snake: str
@@ -153,10 +172,6 @@ class ModelView:
     plural: str
     title: str
     title_plural: str
-    item_path: str
-    """The URL of one row, as the tests format it."""
-    id_path: str
-    """The route's path segment of one row: `{task_id}`."""
     soft_delete: bool
     timestamps: bool
     fields: list[FieldView]
@@ -174,32 +189,20 @@ class ModelView:
     numbered: bool
     """Whether the test factory numbers the rows (some example value uses `n`)."""
     classes: list[str]
-    required_to_one: list[ToOneView] = field(default_factory=list)
-    unique_field: FieldView | None = None
-    text_field: FieldView | None = None
-    simple_field: FieldView | None = None
-    filter_field: FieldView | None = None
-    datetime_field: FieldView | None = None
-    json_field: FieldView | None = None
-    decimal_field: FieldView | None = None
-    exact_decimal: str | None = None
-    """A decimal literal with every place used (`1.50`): SQLite would lose it as a float."""
-    graphql_filter: bool = False
-    """Whether `books` takes a GraphQL filter: the model has a filterable field or a relation."""
-    graphql_list: str = ""
-    """The GraphQL query of a page of rows (snake_case): the plural, unless that is also the
-    query of one row of a model (`data`, `series`)."""
-    errors: dict[str, str] = field(default_factory=dict)
-    """By route (`create`, `get`, `update`, `delete`, `collection`): the arguments of
-    `error_responses(...)`, the error statuses it documents besides FastAPI's 422."""
+    required_to_one: list[ToOneView]
+    examples: Examples
 
 
-STATUSES = tuple(
-    f"status.HTTP_{name}"
-    for name in ("400_BAD_REQUEST", "404_NOT_FOUND", "409_CONFLICT", "413_CONTENT_TOO_LARGE")
-)
-"""Starlette's names of the error statuses a route documents (RFC 9110's names: Python 3.11's
-`HTTPStatus` has older ones)."""
+@dataclass(frozen=True)
+class ModelSet:
+    """The models of a spec, as defined and as viewed, and the answers that shape their code."""
+
+    definitions: list[ModelDef]
+    views: list[ModelView]
+    options: Options
+
+    def pairs(self) -> Iterator[tuple[ModelDef, ModelView]]:
+        return zip(self.definitions, self.views, strict=True)
 
 
 def _args(*pairs: tuple[str, str | None]) -> str:
@@ -291,12 +294,6 @@ def _self_joins(model: str, link: str, *, near: str, far: str) -> list[tuple[str
         ("primaryjoin", py_str(f"{model}.id == {link}.{near}")),
         ("secondaryjoin", py_str(f"{model}.id == {link}.{far}")),
     ]
-
-
-def graphql_imports(spec: FieldDef, package: str) -> set[str]:
-    """What a GraphQL module imports for one field."""
-    kind = TYPES[spec.type]
-    return {line.format(package=package, enum=spec.enum_class) for line in kind.graphql_imports}
 
 
 def field_imports(spec: FieldDef, package: str) -> set[str]:
@@ -429,7 +426,7 @@ class ModelCode:
         not_null = [f.name for f in fields if f.not_null]
         not_null += [r.fk_column for r in to_one if r.required]
         not_null += [m.ids_field for m in many]
-        view = ModelView(
+        return ModelView(
             name=model.name,
             snake=model.snake,
             module=model.snake,
@@ -437,8 +434,6 @@ class ModelCode:
             plural=model.plural,
             title=model.snake.replace("_", " "),
             title_plural=model.plural.replace("_", " "),
-            item_path=f"/api/v1/{model.plural}/{{{model.snake}_id}}",
-            id_path=f"{{{model.snake}_id}}",
             soft_delete=model.soft_delete,
             timestamps=model.timestamps,
             fields=fields,
@@ -456,51 +451,31 @@ class ModelCode:
             numbered=any(re.search(r"\bn\b", f.example) for f in fields),
             classes=self.classes(),
             required_to_one=[r for r in to_one if r.required],
+            examples=self.examples(fields),
         )
-        view.unique_field = next(
-            (f for f in fields if f.unique and f.update_value is not None), None
-        )
-        view.text_field = next((f for f in fields if f.type in ("str", "text")), None)
-        view.simple_field = next((f for f in fields if f.update_value is not None), None)
-        view.filter_field = next(
-            (
-                f
-                for kinds in (("str", "int", "bigint"), ("enum",), ("bool",))
-                for f in fields
-                if f.type in kinds and (f.enum is None or len(f.enum.members) > 1)
-            ),
-            None,
-        )
-        view.errors = self.errors(fields, to_one, many)
-        view.graphql_filter = any(f.filterable for f in fields) or bool(to_one)
-        view.datetime_field = next((f for f in fields if f.type == "datetime"), None)
-        view.json_field = next((f for f in fields if f.type == "json"), None)
-        decimal = next((spec for spec in model.fields if spec.type == "decimal"), None)
-        if decimal is not None:
-            view.decimal_field = fields[model.fields.index(decimal)]
-            view.exact_decimal = _exact_decimal(decimal)
-        return view
 
-    def errors(
-        self, fields: list[FieldView], to_one: list[ToOneView], many: list[ManyView]
-    ) -> dict[str, str]:
-        """The error statuses each route of the model can answer, besides FastAPI's 422: 400
-        for a body that is not JSON text, 404 for a missing row, 409 for a write that clashes
-        with other rows (a duplicate unique value, a referred-to row that does not exist, a
-        delete that a restricting foreign key refuses), 413 for a body over the size limit."""
-        clashes = any(f.unique for f in fields) or bool(to_one or many)
-        restricted = not self.model.soft_delete and any(
-            r.on_delete == "restrict" and not r.many for r in self.model.incoming
+    def examples(self, fields: list[FieldView]) -> Examples:
+        found = Examples(
+            unique=next((f for f in fields if f.unique and f.update_value is not None), None),
+            text=next((f for f in fields if f.type in ("str", "text")), None),
+            simple=next((f for f in fields if f.update_value is not None), None),
+            filter=next(
+                (
+                    f
+                    for kinds in (("str", "int", "bigint"), ("enum",), ("bool",))
+                    for f in fields
+                    if f.type in kinds and (f.enum is None or len(f.enum.members) > 1)
+                ),
+                None,
+            ),
+            datetime=next((f for f in fields if f.type == "datetime"), None),
+            json=next((f for f in fields if f.type == "json"), None),
         )
-        bad, missing, conflict, too_large = STATUSES
-        codes = {
-            "create": [bad, *([conflict] if clashes else []), too_large],
-            "get": [missing],
-            "update": [bad, missing, *([conflict] if clashes else []), too_large],
-            "delete": [missing, *([conflict] if restricted else [])],
-            "collection": [missing],
-        }
-        return {route: ", ".join(found) for route, found in codes.items()}
+        decimal = next((spec for spec in self.model.fields if spec.type == "decimal"), None)
+        if decimal is not None:
+            found.decimal = fields[self.model.fields.index(decimal)]
+            found.exact_decimal = _exact_decimal(decimal)
+        return found
 
     def classes(self) -> list[str]:
         """The schemas `models/__init__.py` exports for this model."""

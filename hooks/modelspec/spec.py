@@ -7,6 +7,7 @@ or relation at fault, so that Copier can stop before it writes anything.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,21 +204,25 @@ class ModelDef:
     timestamps: bool = True
     plural: str = ""
     incoming: list[RelationDef] = field(default_factory=list)
+    surface_options: dict[str, Any] = field(default_factory=dict)
+    """The model options a surface declares (`mcp`), as the spec gives them; the surface
+    checks them."""
 
     @property
     def snake(self) -> str:
         return snake_case(self.name)
 
 
-def parse_spec(raw: object) -> list[ModelDef]:
-    """Validate the `models` answer and return its models in declaration order."""
+def parse_spec(raw: object, surface_options: Collection[str] = ()) -> list[ModelDef]:
+    """Validate the `models` answer and return its models in declaration order; a model may
+    also hold the `surface_options` (which the surfaces check)."""
     if raw is None or raw == "" or raw == {}:
         raise SpecError("models: the spec is empty; declare at least one model")
     if not isinstance(raw, dict):
         raise SpecError(
             f"models: expected a mapping of model names to definitions, got {_kind(raw)}"
         )
-    models = [_parse_model(name, body) for name, body in raw.items()]
+    models = [_parse_model(name, body, set(surface_options)) for name, body in raw.items()]
     by_name = {model.name: model for model in models}
     for model in models:
         for relation in model.relations:
@@ -279,7 +284,7 @@ def _flag(options: dict[str, Any], key: str, where: str, default: bool = False) 
     return value
 
 
-def _parse_model(name: object, body: object) -> ModelDef:
+def _parse_model(name: object, body: object, surface_options: set[str]) -> ModelDef:
     if not isinstance(name, str) or not PASCAL_CASE.fullmatch(name):
         raise SpecError(
             f"models: model name {name!r} is not PascalCase "
@@ -294,7 +299,7 @@ def _parse_model(name: object, body: object) -> ModelDef:
             f"{name}: the model name is refused by the project's linter "
             "(E742: it reads like 1 or 0)"
         )
-    options = _options(body, MODEL_OPTIONS, name, "model")
+    options = _options(body, MODEL_OPTIONS | surface_options, name, "model")
     fields_raw = options.get("fields") or {}
     relations_raw = options.get("relations") or {}
     if not isinstance(fields_raw, dict):
@@ -337,6 +342,7 @@ def _parse_model(name: object, body: object) -> ModelDef:
         soft_delete=_flag(options, "soft_delete", name),
         timestamps=_flag(options, "timestamps", name, default=True),
         plural=plural,
+        surface_options={key: options[key] for key in surface_options if key in options},
     )
 
 

@@ -1,1 +1,0 @@
-"""One router per model, and the probes (`health`)."""
