@@ -48,7 +48,10 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepository:
 
 
 @pytest.fixture(scope="session")
-def project(tmp_path_factory: pytest.TempPathFactory, environment: Environment) -> Project:
+def project(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Project:
     """The default spec for PostgreSQL, rendered and installed once per worker, for the tests
-    that serve it (faults, PgBouncer, the generated client)."""
+    that serve it (faults, PgBouncer, the generated client). Its environment is its own: the
+    worker's shared one is synced to whatever project a test renders next, under the same
+    package name."""
+    environment = Environment(tmp_path_factory.getbasetemp() / f"served-env-{worker_id}")
     return render_project(tmp_path_factory.mktemp("served") / "project", environment)

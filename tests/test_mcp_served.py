@@ -24,12 +24,13 @@ pytestmark = pytest.mark.render
 CALLS = Path(__file__).with_name("client") / "mcp_calls.py"
 
 
-def test_the_sdks_client_calls_every_tool_over_http(
-    tmp_path: Path, environment: Environment
-) -> None:
+def test_the_sdks_client_calls_every_tool_over_http(tmp_path: Path) -> None:
     models = spec_models("relations")
     answers = tmp_path / "answers.yml"
     answers.write_text(yaml.safe_dump({"models": models, "api_style": "none", "mcp": True}))
+    # An environment of its own: the worker's shared one holds the default project, which other
+    # tests serve, under the same package name.
+    environment = Environment(tmp_path / "environment")
     project = render_project(
         tmp_path / "project", environment, "postgresql", "--data-file", str(answers)
     )

@@ -286,3 +286,20 @@ def test_mcp_list_filters_carry_the_constraints_of_rests_query() -> None:
     assert filters["author_id"] == "RowId | None"
     assert "body" not in filters
     assert "from app.types import StorableStr" in book["filter_imports"]
+
+
+@pytest.mark.parametrize(
+    ("noun", "expected"),
+    [
+        ("article", "an article"),
+        ("book", "a book"),
+        ("order line", "an order line"),
+        ("user", "a user"),
+        ("umbrella", "an umbrella"),
+        ("euro rate", "a euro rate"),
+    ],
+)
+def test_a_model_in_prose_takes_its_article(noun: str, expected: str) -> None:
+    from modelspec.naming import with_article
+
+    assert with_article(noun) == expected

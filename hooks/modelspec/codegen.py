@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .fieldtypes import TYPES
 from .literals import py_str
-from .naming import constant_case
+from .naming import constant_case, with_article
 from .spec import FieldDef, ModelDef, RelationDef, link_class, link_columns, link_table
 
 ON_DELETE_SQL = {"cascade": "CASCADE", "set_null": "SET NULL", "restrict": "RESTRICT"}
@@ -171,6 +171,9 @@ class ModelView:
     table: str
     plural: str
     title: str
+    """The model in prose: `shipment line`."""
+    a_title: str
+    """With its article: `an order`, `a book`."""
     title_plural: str
     soft_delete: bool
     timestamps: bool
@@ -433,6 +436,7 @@ class ModelCode:
             table=model.snake,
             plural=model.plural,
             title=model.snake.replace("_", " "),
+            a_title=with_article(model.snake.replace("_", " ")),
             title_plural=model.plural.replace("_", " "),
             soft_delete=model.soft_delete,
             timestamps=model.timestamps,

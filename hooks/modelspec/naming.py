@@ -67,6 +67,16 @@ def pluralize(snake: str) -> str:
     return prefix + last + "s"
 
 
+# Words that start with a vowel letter and a consonant's sound ("a user", "a one-off").
+_CONSONANT_SOUNDS = ("uni", "use", "usu", "uti", "ura", "ure", "uro", "eu", "one", "once")
+
+
+def with_article(noun: str) -> str:
+    """`noun` after its indefinite article: `an article`, `a book`, `a user`."""
+    vowel = noun[:1] in "aeiou" and not noun.startswith(_CONSONANT_SOUNDS)
+    return f"{'an' if vowel else 'a'} {noun}"
+
+
 def singularize(snake: str) -> str:
     """The inverse of `pluralize` for the common cases; a name that is not plural is kept."""
     head, _, last = snake.rpartition("_")
