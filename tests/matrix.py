@@ -50,10 +50,12 @@ Combination = tuple[tuple[str, Value], ...]
 # The answers whose code paths cross most in the rendered project: the database under every
 # surface (`api_style`, and MCP beside it or alone). `auth`, when it comes, belongs here.
 INTERACTING = ("database", "api_style", "mcp")
-# The update design's dimensions besides the release (a spec with relations of every kind, and
-# the default); its interacting ones are the release and these two answers.
+# The update design's dimensions besides the release: a spec with relations of every kind and
+# the default, and answers; its interacting ones are the release, the database and the API style
+# (MCP meets each release, database and API style in pairs).
 UPDATE_SPECS = ("default", "relations")
-UPDATE_ANSWERS = ("database", "api_style")
+UPDATE_ANSWERS = ("database", "api_style", "mcp")
+UPDATE_INTERACTING = ("release", "database", "api_style")
 SALTS = 20
 
 
@@ -231,7 +233,7 @@ def update_design(releases: Iterable[Release] | None = None) -> Design:
         for value in head[name]
         if value not in offered
     )
-    return Design("update", dimensions, ("release", *UPDATE_ANSWERS), refusals)
+    return Design("update", dimensions, UPDATE_INTERACTING, refusals)
 
 
 def full_update_design() -> Design:
@@ -240,9 +242,10 @@ def full_update_design() -> Design:
 
 
 def _offered(release: Release) -> dict[str, tuple[Value, ...]]:
-    """The values of the update design's answers that `release`'s copier.yml offered."""
+    """The values of the update design's answers that `release`'s copier.yml offered: a
+    question it did not ask has the value an update gives it, its default."""
     offered = question_dimensions(release_questions(release))
-    return {name: offered.get(name, ()) for name in UPDATE_ANSWERS}
+    return {name: offered.get(name, (QUESTIONS[name]["default"],)) for name in UPDATE_ANSWERS}
 
 
 def designs() -> tuple[Design, Design]:

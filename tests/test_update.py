@@ -1,14 +1,14 @@
 """`copier update` from the releases the update policy names keeps the user's work, through the
 `copier` command.
 
-Each cell of the update design (release x spec x database x API style, a covering array of them
+Each cell of the update design (release x spec x database x API style x MCP, a covering array
 in which every release meets every database and API style it offered: tests/matrix.py; with
 `--full-matrix`, every combination from every supported release) renders a project at the
-release, commits it,
-makes the edits a user makes (a line in a model module and in the README, a module of their own,
-an Alembic revision of their own, a changed `.env`) and updates to the newest version: the
-working tree under test plus a synthetic release on top (see `tests/releases.py`). Nothing may
-be lost or left in conflict, untouched files must equal a fresh copy, and the suite must pass.
+release, commits it, makes the edits a user makes (a line in a model module and in the README,
+a module of their own, an Alembic revision of their own, a changed `.env`) and updates to the
+newest version: the working tree under test plus a synthetic release on top (see
+`tests/releases.py`). Nothing may be lost or left in conflict, untouched files must equal a
+fresh copy, and the suite must pass.
 Then a model is added through a second update and migrated the way the update message says:
 autogenerate, upgrade, `alembic check`, down to the initial revision and up again.
 """
@@ -56,9 +56,12 @@ def copier(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return run([COPIER, *args], cwd, {**os.environ, **GIT_IDENTITY, "NO_COLOR": "1"})
 
 
-def answers_of(spec: str, database: str, api_style: str) -> dict[str, Any]:
-    """The `--data-file` answers of a cell."""
+def answers_of(spec: str, database: str, api_style: str, *, mcp: bool = False) -> dict[str, Any]:
+    """The `--data-file` answers of a cell (a release without the `mcp` question is rendered
+    without the answer, which an update then gives its default)."""
     answers: dict[str, Any] = {"database": database, "api_style": api_style}
+    if mcp:
+        answers["mcp"] = True
     if (models := spec_models(spec)) is not None:
         answers["models"] = models
     return answers
@@ -214,7 +217,7 @@ def test_update_keeps_user_work_and_brings_new_models(
 ) -> None:
     release = next(release for release in RELEASES if release.tag == cell["release"])
     database, api_style = str(cell["database"]), str(cell["api_style"])
-    answers = answers_of(str(cell["spec"]), database, api_style)
+    answers = answers_of(str(cell["spec"]), database, api_style, mcp=cell["mcp"] is True)
     project = render(template, release.tag, answers, tmp_path / "project")
     models = recorded_answers(project)["models"]
     first_model = next(iter(models))
@@ -252,6 +255,8 @@ def test_update_keeps_user_work_and_brings_new_models(
     )
     if api_style == "graphql":
         assert "\ntype Review {" in (project / "schema.graphql").read_text()
+    mcp_tools = project / "src" / PACKAGE / "api" / "mcp" / "tools" / "reviews.py"
+    assert mcp_tools.is_file() == (cell["mcp"] is True)
     env = environment.variables()
     run(["uv", "sync", "--quiet"], project, env)
     revisions = set((project / "migrations" / "versions").glob("*.py"))
