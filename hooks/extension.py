@@ -88,6 +88,7 @@ def _problem(question: str, value: Any, answers: Mapping[str, Any]) -> str:
             id_type=_known(answers.get("id_type"), modelspec.ID_TYPES),
             api_style=_known(answers.get("api_style"), modelspec.API_STYLES),
             mcp=answers.get("mcp") is True,
+            auth=_known(answers.get("auth"), modelspec.AUTH_MODES),
         )
     except modelspec.SpecError as error:
         return str(error)
@@ -130,6 +131,7 @@ def compile_answers(
     api_style: str,
     id_type: str,
     mcp: bool = False,
+    auth: str = "none",
 ) -> dict[str, Any]:
     """The computed `spec` answer; every invalid answer stops Copier with one line."""
     problem = (
@@ -147,6 +149,7 @@ def compile_answers(
             id_type=id_type,
             api_style=api_style,
             mcp=mcp,
+            auth=auth,
         )
     except modelspec.SpecError as error:
         raise UserMessageError(str(error)) from None

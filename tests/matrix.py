@@ -48,8 +48,11 @@ Cell = dict[str, Value]
 Combination = tuple[tuple[str, Value], ...]
 
 # The answers whose code paths cross most in the rendered project: the database under every
-# surface (`api_style`, and MCP beside it or alone). `auth`, when it comes, belongs here.
-INTERACTING = ("database", "api_style", "mcp")
+# surface (`api_style`, and MCP beside it or alone), each guarded by `auth`.
+INTERACTING = ("database", "api_style", "mcp", "auth")
+# What the template's CI splits the render design into jobs by: three of the interacting answers,
+# whose every combination some cell holds (no job is empty), and none refused alone.
+JOB_AXES = ("database", "api_style", "mcp")
 # The update design's dimensions besides the release: a spec with relations of every kind and
 # the default, and answers; its interacting ones are the release, the database and the API style
 # (MCP meets each release, database and API style in pairs).
@@ -72,8 +75,14 @@ class Refusal:
         )
 
 
-# The render design's refusals: none so far, every answer combines with every other.
-REFUSALS: tuple[Refusal, ...] = ()
+# The render design's refusals.
+REFUSALS = (
+    Refusal(
+        {"api_style": "none", "mcp": False, "auth": "api_key"},
+        "auth guards what a project serves, and this one serves nothing",
+    ),
+    Refusal({"spec": "access", "auth": "none"}, "access rules need auth"),
+)
 
 
 @dataclass(frozen=True)

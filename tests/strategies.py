@@ -209,9 +209,19 @@ def _relation(draw: st.DrawFn, model: str, models: list[str]) -> dict[str, Any]:
     return relation
 
 
+ACCESS_OPTIONS = (
+    "users",
+    {"read": "public"},
+    {"read": "users", "write": "users"},
+    {"read": "public", "write": "users"},
+)
+"""`access` options the answers' `auth` (API keys) can enforce."""
+
+
 @st.composite
-def raw_specs(draw: st.DrawFn) -> dict[str, Any]:
-    """A `models` answer: names unique per model, relations only to declared models."""
+def raw_specs(draw: st.DrawFn, *, access: bool = False) -> dict[str, Any]:
+    """A `models` answer: names unique per model, relations only to declared models; with
+    `access`, some models have access rules."""
     names = draw(st.lists(pascal_names(), min_size=1, max_size=5, unique_by=str.lower))
     spec: dict[str, Any] = {}
     for name in names:
@@ -234,6 +244,8 @@ def raw_specs(draw: st.DrawFn) -> dict[str, Any]:
                 model[option] = draw(st.booleans())
         if draw(st.integers(0, 3)) == 0:
             model["mcp"] = draw(st.booleans() | st.lists(st.sampled_from(MCP_TOOLS), unique=True))
+        if access and draw(st.integers(0, 2)) == 0:
+            model["access"] = draw(st.sampled_from(ACCESS_OPTIONS))
         spec[name] = model
     return spec
 
@@ -246,6 +258,7 @@ class Answers:
     database: str
     api_style: str
     mcp: bool
+    auth: str
     id_type: str
 
     def data(self, package: str) -> dict[str, Any]:
@@ -254,6 +267,7 @@ class Answers:
             "database": self.database,
             "api_style": self.api_style,
             "mcp": self.mcp,
+            "auth": self.auth,
             "id_type": self.id_type,
             "models": self.models,
         }
@@ -262,11 +276,15 @@ class Answers:
 @st.composite
 def valid_answers(draw: st.DrawFn, database: str, api_style: str) -> Answers:
     """Answers whose spec the compiler accepts (what it refuses is left out)."""
+    mcp = draw(st.booleans())
+    served = api_style != "none" or mcp
+    auth = draw(st.sampled_from(("none", "api_key"))) if served else "none"
     answers = Answers(
-        models=draw(raw_specs()),
+        models=draw(raw_specs(access=auth != "none")),
         database=database,
         api_style=api_style,
-        mcp=draw(st.booleans()),
+        mcp=mcp,
+        auth=auth,
         id_type=draw(st.sampled_from(("int", "uuid"))),
     )
     try:
@@ -277,6 +295,7 @@ def valid_answers(draw: st.DrawFn, database: str, api_style: str) -> Answers:
             id_type=answers.id_type,
             api_style=answers.api_style,
             mcp=answers.mcp,
+            auth=answers.auth,
         )
     except SpecError:
         assume(False)

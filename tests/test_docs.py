@@ -154,6 +154,7 @@ def compile_answers(answers: dict[str, Any], database: str) -> dict[str, Any]:
         id_type=answers.get("id_type", "int"),
         api_style=answers.get("api_style", "rest"),
         mcp=answers.get("mcp", False),
+        auth=answers.get("auth", "none"),
     )
 
 

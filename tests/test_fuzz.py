@@ -12,7 +12,10 @@ no error of its own (see its test).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -56,16 +59,21 @@ def _serving(project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
 
 @contextmanager
 def _rendered_and_served(
-    copie: Any, environment: Environment, tmp_path: Path, answers: dict[str, Any], spec: str
+    copie: Any,
+    environment: Environment,
+    tmp_path: Path,
+    answers: dict[str, Any],
+    spec: str,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, Path]]:
-    """The spec rendered with `answers`, installed, migrated on a new database and served:
-    its base URL and the server's log."""
+    """The spec rendered with `answers`, installed, migrated on a new database and served (with
+    `settings` in its environment): its base URL and the server's log."""
     if (models := spec_models(spec)) is not None:
         answers["models"] = models
     result = copie.copy(extra_answers=answers)
     assert result.exit_code == 0, result.exception
     project = result.project_dir
-    env = environment.variables()
+    env = {**environment.variables(), **(settings or {})}
     run(["uv", "sync", "--quiet"], project, env)
     with empty_database(answers["database"], tmp_path) as db_url:
         env["DATABASE_URL"] = db_url
@@ -76,7 +84,7 @@ def _rendered_and_served(
     assert " 500 " not in log.read_text(), "the server log shows a 500"
 
 
-def _schemathesis(schema: str, checks: str, phases: str) -> list[str]:
+def _schemathesis(schema: str, checks: str, phases: str, *options: str) -> list[str]:
     return [
         SCHEMATHESIS,
         "run",
@@ -90,6 +98,7 @@ def _schemathesis(schema: str, checks: str, phases: str) -> list[str]:
         "--workers",
         "1",
         "--no-color",
+        *options,
     ]
 
 
@@ -110,6 +119,25 @@ def test_schemathesis_finds_no_failure(
     with _rendered_and_served(copie, environment, tmp_path, answers, spec) as (url, _):
         phases = "examples,coverage,fuzzing,stateful"
         run(_schemathesis(f"{url}/openapi.json", "all", phases), tmp_path)
+
+
+@pytest.mark.render
+def test_schemathesis_finds_no_failure_with_an_api_key(
+    copie: Any, environment: Environment, tmp_path: Path
+) -> None:
+    """The access spec (public reads, a model that needs a key) under `auth: api_key`, called
+    with a key: every check, `ignored_auth` among them (an operation whose document says it
+    needs credentials is called without, and must refuse)."""
+    key = secrets.token_urlsafe(32)
+    settings = {"API_KEYS": json.dumps([hashlib.sha256(key.encode()).hexdigest()])}
+    answers: dict[str, Any] = {"database": "postgresql", "api_style": "rest", "auth": "api_key"}
+    with _rendered_and_served(copie, environment, tmp_path, answers, "access", settings) as (
+        url,
+        _,
+    ):
+        phases = "examples,coverage,fuzzing,stateful"
+        authorization = ["--header", f"Authorization: Bearer {key}"]
+        run(_schemathesis(f"{url}/openapi.json", "all", phases, *authorization), tmp_path)
 
 
 @pytest.mark.render

@@ -42,8 +42,8 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "unknown model option",
         {"models": {"Task": {"fields": {"title": "str"}, "soft": True}}},
-        "Task: unknown model option 'soft' (allowed: fields, mcp, plural, relations, soft_delete, "
-        "timestamps)",
+        "Task: unknown model option 'soft' (allowed: access, fields, mcp, plural, relations, "
+        "soft_delete, timestamps)",
     ),
     (
         "unknown relation option",
@@ -314,6 +314,43 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         {"mcp": True, "api_style": "none", "models": {"Task": {"fields": {"ctx": "str"}}}},
         "Task.ctx: the MCP tool list_tasks names the tool's context 'ctx'; rename the field or "
         "relation, or leave the tool out (mcp: [get, create, update, delete])",
+    ),
+    (
+        "access rules without auth",
+        {"models": {"Task": {**VALID_TASK, "access": {"read": "public"}}}},
+        "Task.access: access rules need auth (answer auth: api_key), not auth: none",
+    ),
+    (
+        "a level API keys cannot enforce",
+        {"auth": "api_key", "models": {"Task": {**VALID_TASK, "access": "owner"}}},
+        "Task.access.read: 'owner' is not one of: public, users (under auth: api_key)",
+    ),
+    (
+        "public writes",
+        {"auth": "api_key", "models": {"Task": {**VALID_TASK, "access": {"write": "public"}}}},
+        "Task.access.write: public is for reads only (writing needs credentials)",
+    ),
+    (
+        "a public read including a row that is not",
+        {
+            "auth": "api_key",
+            "models": {
+                "Task": {
+                    **VALID_TASK,
+                    "access": {"read": "public"},
+                    "relations": {"owner": {"to": "Person"}},
+                },
+                "Person": {"fields": {"name": "str"}},
+            },
+        },
+        "Task.access: its read is public, but it includes Person (relation owner), whose read is "
+        "not: make Person's read public too",
+    ),
+    (
+        "auth with nothing served",
+        {"auth": "api_key", "api_style": "none", "models": {"Task": VALID_TASK}},
+        "auth: api_key guards what the project serves, and it serves nothing (api_style: none, "
+        "mcp: false); answer auth: none, or choose a surface",
     ),
 ]
 

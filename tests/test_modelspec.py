@@ -303,3 +303,56 @@ def test_a_model_in_prose_takes_its_article(noun: str, expected: str) -> None:
     from modelspec.naming import with_article
 
     assert with_article(noun) == expected
+
+
+@pytest.mark.parametrize(
+    ("option", "access"),
+    [
+        (None, {"read": "users", "write": "users", "default": True}),
+        ("users", {"read": "users", "write": "users", "default": True}),
+        ({"read": "public"}, {"read": "public", "write": "users", "default": False}),
+    ],
+)
+def test_the_access_option_gives_each_operation_its_level(
+    option: object, access: dict[str, object]
+) -> None:
+    book: dict[str, Any] = {"fields": {"title": "str"}}
+    if option is not None:
+        book["access"] = option
+    spec = compile_spec(
+        {"Book": book},
+        package_name="app",
+        database="sqlite",
+        id_type="int",
+        api_style="rest",
+        auth="api_key",
+    )
+    [model] = spec["models"]
+    assert (spec["auth"], model["access"]) == ("api_key", access)
+    assert model["rest"]["public"] == (["list", "get"] if access["read"] == "public" else [])
+
+
+def test_a_public_collection_route_needs_the_rows_it_lists_public_too() -> None:
+    models = {
+        "Author": {"fields": {"name": "str"}, "access": {"read": "public"}},
+        "Book": {
+            "fields": {"title": "str"},
+            "access": {"read": "public"},
+            "relations": {"author": {"to": "Author", "back": "books"}},
+        },
+        "Review": {
+            "fields": {"stars": "int"},
+            "relations": {"book": {"to": "Book", "back": "reviews"}},
+        },
+    }
+    spec = compile_spec(
+        models,
+        package_name="app",
+        database="sqlite",
+        id_type="int",
+        api_style="rest",
+        auth="api_key",
+    )
+    public = {model["name"]: model["rest"]["public"] for model in spec["models"]}
+    assert public == {"Author": ["list", "get", "books"], "Book": ["list", "get"], "Review": []}
+    assert spec["public_reads"] is True

@@ -42,7 +42,7 @@ DATABASES = choices(QUESTIONS["database"])
 # The job matrix's values are the ids of the interacting answers' values (`mcp`, `no_mcp`).
 MATRIX_AXES = {
     name: tuple(matrix.value_id(name, value) for value in RENDER.dimensions[name])
-    for name in matrix.INTERACTING
+    for name in matrix.JOB_AXES
 }
 CELLS = list(itertools.product(*MATRIX_AXES.values()))
 FIRST_CELL = {axis: values[0] for axis, values in MATRIX_AXES.items()}

@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .access import AUTH_MODES, access_of, check_public_reads
 from .codegen import ManyView, ModelCode, ModelSet, ModelView, Options
 from .errors import SpecError
 from .fieldtypes import TYPES
@@ -14,7 +15,14 @@ from .naming import MAX_IDENTIFIER, is_keyword, is_stdlib_module, shorten
 from .spec import ModelDef, parse_spec
 from .surfaces import API_STYLES, SURFACES, served
 
-__all__ = ["API_STYLES", "SpecError", "check_package_name", "compile_spec", "package_name_for"]
+__all__ = [
+    "API_STYLES",
+    "AUTH_MODES",
+    "SpecError",
+    "check_package_name",
+    "compile_spec",
+    "package_name_for",
+]
 
 DATABASES = ("postgresql", "sqlite")
 ID_TYPES = ("int", "uuid")
@@ -106,13 +114,15 @@ def compile_spec(
     id_type: str,
     api_style: str,
     mcp: bool = False,
+    auth: str = "none",
 ) -> dict[str, Any]:
     """Everything the templates need, as JSON data; raises `SpecError` on any invalid answer.
 
     Beside what every surface shares, the data holds `serves` (by surface, whether the project
     serves it), `served` (whether it serves any: the application exists), `surface_titles` and,
     for each surface served, its views under its name: `spec.<surface>` and `model.<surface>`
-    of each model.
+    of each model. `auth` is the way callers prove they may call (None for `none`), and each
+    model's `access` the level its reads and writes need.
     """
     problem = check_package_name(package_name)
     if problem:
@@ -130,6 +140,16 @@ def compile_spec(
             surface.check_options(definitions)
     for surface in surfaces:
         surface.check(definitions)
+    auth = _choice("auth", auth, AUTH_MODES)
+    if auth != "none" and not surfaces:
+        raise SpecError(
+            f"auth: {auth} guards what the project serves, and it serves nothing "
+            "(api_style: none, mcp: false); answer auth: none, or choose a surface"
+        )
+    accesses = {model.name: access_of(model, auth) for model in definitions}
+    check_public_reads(definitions, accesses)
+    for model in definitions:
+        model.public_read = accesses[model.name].read == "public"
     by_name = {model.name: model for model in definitions}
     ordered = [ModelCode(model, by_name, options).build() for model in definitions]
     migration = build_migration(definitions, {view.name: view for view in ordered}, options)
@@ -148,6 +168,11 @@ def compile_spec(
     data["serves"] = {surface.name: surface in surfaces for surface in SURFACES}
     data["served"] = bool(surfaces)
     data["surface_titles"] = [surface.title for surface in surfaces]
+    data["auth"] = None if auth == "none" else auth
+    data["public_reads"] = any(model.public_read for model in definitions)
+    for model in data["models"]:
+        access = accesses[model["name"]]
+        model["access"] = {**asdict(access), "default": access.default}
     model_set = ModelSet(definitions, ordered, options)
     for surface in surfaces:
         spec_view = surface.spec_view(model_set)

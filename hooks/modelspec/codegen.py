@@ -154,6 +154,8 @@ class Examples:
     filter: FieldView | None = None
     """A field whose equality filter can tell two rows apart."""
     datetime: FieldView | None = None
+    moment_filter: FieldView | None = None
+    """A date or date-time field whose equality filter a query string gives as text."""
     json: FieldView | None = None
     decimal: FieldView | None = None
     exact_decimal: str | None = None
@@ -473,6 +475,9 @@ class ModelCode:
                 None,
             ),
             datetime=next((f for f in fields if f.type == "datetime"), None),
+            moment_filter=next(
+                (f for f in fields if f.type in ("date", "datetime") and f.filterable), None
+            ),
             json=next((f for f in fields if f.type == "json"), None),
         )
         decimal = next((spec for spec in self.model.fields if spec.type == "decimal"), None)

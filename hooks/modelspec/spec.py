@@ -38,7 +38,7 @@ FIELD_OPTIONS = {
     "max_digits",
     "decimal_places",
 }
-MODEL_OPTIONS = {"fields", "relations", "soft_delete", "timestamps", "plural"}
+MODEL_OPTIONS = {"fields", "relations", "soft_delete", "timestamps", "plural", "access"}
 RELATION_OPTIONS = {"to", "back", "required", "on_delete", "many"}
 ON_DELETE = ("cascade", "set_null", "restrict")
 
@@ -204,6 +204,10 @@ class ModelDef:
     timestamps: bool = True
     plural: str = ""
     incoming: list[RelationDef] = field(default_factory=list)
+    access: object = None
+    """The `access` option as the spec gives it (`access.access_of` checks it)."""
+    public_read: bool = False
+    """Whether anyone may read its rows without credentials (set once `access` is checked)."""
     surface_options: dict[str, Any] = field(default_factory=dict)
     """The model options a surface declares (`mcp`), as the spec gives them; the surface
     checks them."""
@@ -342,6 +346,7 @@ def _parse_model(name: object, body: object, surface_options: set[str]) -> Model
         soft_delete=_flag(options, "soft_delete", name),
         timestamps=_flag(options, "timestamps", name, default=True),
         plural=plural,
+        access=options.get("access"),
         surface_options={key: options[key] for key in surface_options if key in options},
     )
 

@@ -26,6 +26,9 @@ class RestModel:
     errors: dict[str, str]
     """By route (`create`, `get`, `update`, `delete`, `collection`): the arguments of
     `error_responses(...)`, the error statuses it documents besides FastAPI's 422."""
+    public: list[str]
+    """The routes anyone may call without credentials: `list`, `get`, and the name of each
+    collection of rows referring to it (when those are public to read too)."""
 
 
 def check(_models: list[ModelDef]) -> None:
@@ -33,14 +36,23 @@ def check(_models: list[ModelDef]) -> None:
 
 
 def model_views(models: ModelSet) -> list[RestModel]:
+    public = {model.name for model, _ in models.pairs() if model.public_read}
     return [
         RestModel(
             item_path=f"/api/v1/{view.plural}/{{{view.snake}_id}}",
             id_path=f"{{{view.snake}_id}}",
             errors=_errors(model, view),
+            public=_public(model, view, public),
         )
         for model, view in models.pairs()
     ]
+
+
+def _public(model: ModelDef, view: ModelView, public: set[str]) -> list[str]:
+    if not model.public_read:
+        return []
+    collections = [c.name for c in view.collections if c.source in public]
+    return ["list", "get", *collections]
 
 
 def spec_view(_models: ModelSet) -> None:
