@@ -5,7 +5,8 @@ Copier loads this file through copier-template-extensions (hence `--trust`). It 
 - `package_name` filter: the default package name derived from the project name;
 - `answer_error` filter: a question's validator for interactive answers;
 - `compile_spec` global: the computed `spec` answer, or a one-line error that stops Copier
-  before it writes anything (a relative template path too: `copier update` could not find it).
+  before it writes anything (a relative template path too: `copier update` could not find it);
+- `new_secret_key` global: a random SECRET_KEY for the rendered `.env` (never `.env.example`).
 
 Each version of the template compiles with its own `modelspec` (see `_load_compiler`), and
 every rendered Python file is laid out by ruff (`LaidOutTemplate`, `modelspec.layout`).
@@ -21,6 +22,7 @@ import hashlib
 import importlib
 import importlib.util
 import re
+import secrets
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,6 +32,11 @@ from typing import TYPE_CHECKING, Any
 from copier.errors import UserMessageError
 from jinja2 import Environment, StrictUndefined, Template, pass_context
 from jinja2.ext import Extension
+
+
+def new_secret_key() -> str:
+    """A SECRET_KEY for the rendered `.env`: 32 random bytes, URL-safe."""
+    return secrets.token_urlsafe(32)
 
 
 def _load_compiler() -> ModuleType:
@@ -183,3 +190,4 @@ class ModelSpecExtension(Extension):
         environment.filters["camel"] = naming.camel_case
         environment.filters["answer_error"] = answer_error
         environment.globals["compile_spec"] = compile_answers
+        environment.globals["new_secret_key"] = new_secret_key

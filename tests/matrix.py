@@ -77,11 +77,16 @@ class Refusal:
 
 # The render design's refusals.
 REFUSALS = (
-    Refusal(
-        {"api_style": "none", "mcp": False, "auth": "api_key"},
-        "auth guards what a project serves, and this one serves nothing",
+    *(
+        Refusal(
+            {"api_style": "none", "mcp": False, "auth": auth},
+            "auth guards what a project serves, and this one serves nothing",
+        )
+        for auth in ("api_key", "users")
     ),
     Refusal({"spec": "access", "auth": "none"}, "access rules need auth"),
+    Refusal({"spec": "roles", "auth": "none"}, "access rules need auth"),
+    Refusal({"spec": "roles", "auth": "api_key"}, "API keys cannot tell superusers"),
 )
 
 

@@ -209,19 +209,29 @@ def _relation(draw: st.DrawFn, model: str, models: list[str]) -> dict[str, Any]:
     return relation
 
 
-ACCESS_OPTIONS = (
+API_KEY_ACCESS = (
     "users",
     {"read": "public"},
     {"read": "users", "write": "users"},
     {"read": "public", "write": "users"},
 )
-"""`access` options the answers' `auth` (API keys) can enforce."""
+ACCESS_OPTIONS = {
+    "none": (),
+    "api_key": API_KEY_ACCESS,
+    "users": (
+        *API_KEY_ACCESS,
+        "superusers",
+        {"write": "superusers"},
+        {"read": "public", "write": "superusers"},
+    ),
+}
+"""The `access` options each `auth` can enforce."""
 
 
 @st.composite
-def raw_specs(draw: st.DrawFn, *, access: bool = False) -> dict[str, Any]:
-    """A `models` answer: names unique per model, relations only to declared models; with
-    `access`, some models have access rules."""
+def raw_specs(draw: st.DrawFn, *, auth: str = "none") -> dict[str, Any]:
+    """A `models` answer: names unique per model, relations only to declared models; under an
+    `auth`, some models have access rules it can enforce."""
     names = draw(st.lists(pascal_names(), min_size=1, max_size=5, unique_by=str.lower))
     spec: dict[str, Any] = {}
     for name in names:
@@ -244,8 +254,8 @@ def raw_specs(draw: st.DrawFn, *, access: bool = False) -> dict[str, Any]:
                 model[option] = draw(st.booleans())
         if draw(st.integers(0, 3)) == 0:
             model["mcp"] = draw(st.booleans() | st.lists(st.sampled_from(MCP_TOOLS), unique=True))
-        if access and draw(st.integers(0, 2)) == 0:
-            model["access"] = draw(st.sampled_from(ACCESS_OPTIONS))
+        if ACCESS_OPTIONS[auth] and draw(st.integers(0, 2)) == 0:
+            model["access"] = draw(st.sampled_from(ACCESS_OPTIONS[auth]))
         spec[name] = model
     return spec
 
@@ -278,9 +288,9 @@ def valid_answers(draw: st.DrawFn, database: str, api_style: str) -> Answers:
     """Answers whose spec the compiler accepts (what it refuses is left out)."""
     mcp = draw(st.booleans())
     served = api_style != "none" or mcp
-    auth = draw(st.sampled_from(("none", "api_key"))) if served else "none"
+    auth = draw(st.sampled_from(tuple(ACCESS_OPTIONS))) if served else "none"
     answers = Answers(
-        models=draw(raw_specs(access=auth != "none")),
+        models=draw(raw_specs(auth=auth)),
         database=database,
         api_style=api_style,
         mcp=mcp,

@@ -111,13 +111,19 @@ def empty_database(kind: str, directory: Path) -> Iterator[str]:
 
 
 def run(
-    command: list[str], cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 600
+    command: list[str],
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 600,
+    stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `command`; on a non-zero exit, fail with its output."""
+    """Run `command` (given `stdin` as its standard input); on a non-zero exit, fail with its
+    output."""
     result = subprocess.run(
         command,
         cwd=cwd,
         env=dict(env) if env is not None else None,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,

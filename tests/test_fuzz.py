@@ -19,6 +19,7 @@ import secrets
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,9 +66,11 @@ def _rendered_and_served(
     answers: dict[str, Any],
     spec: str,
     settings: dict[str, str] | None = None,
+    commands: tuple[tuple[list[str], str], ...] = (),
 ) -> Iterator[tuple[str, Path]]:
-    """The spec rendered with `answers`, installed, migrated on a new database and served (with
-    `settings` in its environment): its base URL and the server's log."""
+    """The spec rendered with `answers`, installed, migrated on a new database, given
+    `commands` (each with its standard input) and served (with `settings` in its environment):
+    its base URL and the server's log."""
     if (models := spec_models(spec)) is not None:
         answers["models"] = models
     result = copie.copy(extra_answers=answers)
@@ -78,6 +81,8 @@ def _rendered_and_served(
     with empty_database(answers["database"], tmp_path) as db_url:
         env["DATABASE_URL"] = db_url
         run(["uv", "run", "--no-sync", "alembic", "upgrade", "head"], project, env)
+        for command, stdin in commands:
+            run(["uv", "run", "--no-sync", *command], project, env, stdin=stdin)
         log = tmp_path / "server.log"
         with _serving(project, env, log) as url:
             yield url, log
@@ -137,6 +142,28 @@ def test_schemathesis_finds_no_failure_with_an_api_key(
     ):
         phases = "examples,coverage,fuzzing,stateful"
         authorization = ["--header", f"Authorization: Bearer {key}"]
+        run(_schemathesis(f"{url}/openapi.json", "all", phases, *authorization), tmp_path)
+
+
+@pytest.mark.render
+def test_schemathesis_finds_no_failure_signed_in(
+    copie: Any, environment: Environment, tmp_path: Path
+) -> None:
+    """The roles spec (public reads, superusers' models) under `auth: users`: a superuser made
+    by the project's own command signs in through the API, and schemathesis calls every route
+    with the token, with every check (`ignored_auth` among them)."""
+    email, password = "root@example.com", secrets.token_urlsafe(16)
+    settings = {"SECRET_KEY": secrets.token_urlsafe(32)}
+    create = (["python", "-m", "my_backend", "create-user", email, "--superuser"], password)
+    answers: dict[str, Any] = {"database": "postgresql", "api_style": "rest", "auth": "users"}
+    with _rendered_and_served(
+        copie, environment, tmp_path, answers, "roles", settings, (create,)
+    ) as (url, _):
+        form = urllib.parse.urlencode({"username": email, "password": password}).encode()
+        with urllib.request.urlopen(f"{url}/api/v1/auth/token", data=form, timeout=10) as answer:
+            token = json.load(answer)["access_token"]
+        phases = "examples,coverage,fuzzing,stateful"
+        authorization = ["--header", f"Authorization: Bearer {token}"]
         run(_schemathesis(f"{url}/openapi.json", "all", phases, *authorization), tmp_path)
 
 

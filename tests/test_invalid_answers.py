@@ -318,7 +318,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "access rules without auth",
         {"models": {"Task": {**VALID_TASK, "access": {"read": "public"}}}},
-        "Task.access: access rules need auth (answer auth: api_key), not auth: none",
+        "Task.access: access rules need auth (answer auth: api_key or users), not auth: none",
     ),
     (
         "a level API keys cannot enforce",
@@ -344,7 +344,36 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
             },
         },
         "Task.access: its read is public, but it includes Person (relation owner), whose read is "
-        "not: make Person's read public too",
+        "users: make Person's read public too",
+    ),
+    (
+        "a level API keys cannot enforce: superusers",
+        {"auth": "api_key", "models": {"Task": {**VALID_TASK, "access": "superusers"}}},
+        "Task.access.read: 'superusers' is not one of: public, users (under auth: api_key)",
+    ),
+    (
+        "a write more open than the read",
+        {"auth": "users", "models": {"Task": {**VALID_TASK, "access": {"read": "superusers"}}}},
+        "Task.access: its write (users) is more open than its read (superusers): whoever may "
+        "change the rows may read them too",
+    ),
+    (
+        "a users read including a superusers-only row",
+        {
+            "auth": "users",
+            "models": {
+                "Task": {**VALID_TASK, "relations": {"owner": {"to": "Person"}}},
+                "Person": {"fields": {"name": "str"}, "access": "superusers"},
+            },
+        },
+        "Task.access: its read is users, but it includes Person (relation owner), whose read is "
+        "superusers: make Person's read users too",
+    ),
+    (
+        "a model named like the users' own",
+        {"auth": "users", "models": {"User": {"fields": {"name": "str"}}}},
+        "User: auth: users has a User model of its own (the users table, /api/v1/users and "
+        "/api/v1/auth): rename this model",
     ),
     (
         "auth with nothing served",

@@ -81,12 +81,18 @@ def render(snapshot: Path, data: dict[str, Any], destination: Path) -> None:
 @pytest.fixture(scope="session")
 def tools(snapshot: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Environment:
     """An environment with every dependency a rendered project can have: a PostgreSQL GraphQL
-    one's with MCP tools (FastAPI's, Strawberry's and the MCP SDK's)."""
+    one's with MCP tools and users (FastAPI's, Strawberry's, the MCP SDK's, pwdlib's, PyJWT's)."""
     environment = Environment(tmp_path_factory.getbasetemp() / f"tools-{worker_id}")
     project = tmp_path_factory.mktemp("superset") / "project"
     render(
         snapshot,
-        {"database": "postgresql", "api_style": "graphql", "mcp": True, "package_name": "tools"},
+        {
+            "database": "postgresql",
+            "api_style": "graphql",
+            "mcp": True,
+            "auth": "users",
+            "package_name": "tools",
+        },
         project,
     )
     run(["uv", "sync", "--quiet"], project, environment.variables())

@@ -6,7 +6,13 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .access import AUTH_MODES, access_of, check_public_reads
+from .access import (
+    AUTH_MODES,
+    CREDENTIALS_MODULES,
+    access_of,
+    check_included_reads,
+    check_reserved_names,
+)
 from .codegen import ManyView, ModelCode, ModelSet, ModelView, Options
 from .errors import SpecError
 from .fieldtypes import TYPES
@@ -146,19 +152,21 @@ def compile_spec(
             f"auth: {auth} guards what the project serves, and it serves nothing "
             "(api_style: none, mcp: false); answer auth: none, or choose a surface"
         )
+    check_reserved_names(definitions, auth)
     accesses = {model.name: access_of(model, auth) for model in definitions}
-    check_public_reads(definitions, accesses)
+    check_included_reads(definitions, accesses)
     for model in definitions:
-        model.public_read = accesses[model.name].read == "public"
+        model.levels = asdict(accesses[model.name])
     by_name = {model.name: model for model in definitions}
     ordered = [ModelCode(model, by_name, options).build() for model in definitions]
-    migration = build_migration(definitions, {view.name: view for view in ordered}, options)
+    views = {view.name: view for view in ordered}
+    migration = build_migration(definitions, views, options, users=auth == "users")
     _check_shortened_names(migration.constraint_names)
     examples = [field.example for view in ordered for field in view.fields]
     compiled = CompiledSpec(
         models=ordered,
         links=[link for view in ordered for link in view.many],
-        uses=_uses(definitions, ordered, options),
+        uses=_uses(definitions, ordered, options, users=auth == "users"),
         factory_helpers=sorted({name for e in examples for name in re.findall(r"(\w+)\(", e)}),
         migration=migration,
         er_diagram=_er_diagram(ordered),
@@ -169,6 +177,7 @@ def compile_spec(
     data["served"] = bool(surfaces)
     data["surface_titles"] = [surface.title for surface in surfaces]
     data["auth"] = None if auth == "none" else auth
+    data["credentials_module"] = CREDENTIALS_MODULES.get(auth)
     data["public_reads"] = any(model.public_read for model in definitions)
     for model in data["models"]:
         access = accesses[model["name"]]
@@ -196,8 +205,9 @@ def _check_shortened_names(names: list[str]) -> None:
         seen[final] = name
 
 
-def _uses(models: list[ModelDef], views: list[ModelView], options: Options) -> Uses:
-    timestamps = any(model.timestamps for model in models)
+def _uses(models: list[ModelDef], views: list[ModelView], options: Options, *, users: bool) -> Uses:
+    # The users table (`auth: users`) has timestamps.
+    timestamps = users or any(model.timestamps for model in models)
     soft_delete = any(model.soft_delete for model in models)
     shared = {name for model in models for spec in model.fields for name in TYPES[spec.type].shared}
     if timestamps or soft_delete:

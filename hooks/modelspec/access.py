@@ -2,7 +2,8 @@
 
 A model's access is a level for reading and one for writing (`access: {read: public}`, or one
 level for both: `access: users`). The levels a project can enforce depend on how its callers
-prove who they are: an API key says that a caller may call, not who it is.
+prove who they are: an API key says that a caller may call, not who it is; a user's token says
+who it is, and whether it is a superuser.
 """
 
 from __future__ import annotations
@@ -12,13 +13,19 @@ from dataclasses import dataclass
 from .errors import SpecError
 from .spec import ModelDef
 
-AUTH_MODES = ("none", "api_key")
+AUTH_MODES = ("none", "api_key", "users")
+CREDENTIALS_MODULES = {"api_key": "api_keys", "users": "tokens"}
+"""The rendered module that tells a request's caller by the credentials it presents."""
 OPTION = "access"
 OPERATIONS = ("read", "write")
-LEVELS = ("public", "users")
-"""Every level, from the most open: `public` (anyone, without credentials; reads only) and
-`users` (any caller with valid credentials: the default)."""
+LEVELS = {"api_key": ("public", "users"), "users": ("public", "users", "superusers")}
+"""The levels each `auth` can enforce, from the most open: `public` (anyone, without
+credentials; reads only), `users` (any caller with valid credentials: the default) and
+`superusers` (users whose account says they are)."""
 DEFAULT = "users"
+RESERVED_NAMES = {"model": "User", "plural": "users"}
+"""Under `auth: users` the project has a `User` model of its own (the `users` table, routes
+under `/api/v1/users`): a spec's model cannot take its names."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,11 @@ class Access:
         return self == Access()
 
 
+def rank(level: str) -> int:
+    """How closed a level is: 0 for `public`, more for each level fewer callers have."""
+    return LEVELS["users"].index(level)
+
+
 def access_of(model: ModelDef, auth: str) -> Access:
     """The model's `access` option, checked against what `auth` can enforce."""
     raw = model.access
@@ -40,7 +52,10 @@ def access_of(model: ModelDef, auth: str) -> Access:
     if raw is None:
         return Access()
     if auth == "none":
-        raise SpecError(f"{where}: access rules need auth (answer auth: api_key), not auth: none")
+        raise SpecError(
+            f"{where}: access rules need auth (answer auth: api_key or users), not auth: none"
+        )
+    levels = LEVELS[auth]
     if isinstance(raw, str):
         if raw == "public":
             raise SpecError(
@@ -50,32 +65,51 @@ def access_of(model: ModelDef, auth: str) -> Access:
         raw = dict.fromkeys(OPERATIONS, raw)
     if not isinstance(raw, dict):
         raise SpecError(
-            f"{where}: expected a level ({', '.join(LEVELS)}) or a mapping of read and write "
+            f"{where}: expected a level ({', '.join(levels)}) or a mapping of read and write "
             f"to levels, got {raw!r}"
         )
     unknown = sorted(str(key) for key in raw if key not in OPERATIONS)
     if unknown:
         raise SpecError(f"{where}: unknown operation {unknown[0]!r} (allowed: read, write)")
     for operation, level in raw.items():
-        if level not in LEVELS:
+        if level not in levels:
             raise SpecError(
-                f"{where}.{operation}: {level!r} is not one of: {', '.join(LEVELS)} "
+                f"{where}.{operation}: {level!r} is not one of: {', '.join(levels)} "
                 f"(under auth: {auth})"
             )
-    if raw.get("write") == "public":
+    access = Access(**raw)
+    if access.write == "public":
         raise SpecError(f"{where}.write: public is for reads only (writing needs credentials)")
-    return Access(**raw)
+    if rank(access.write) < rank(access.read):
+        raise SpecError(
+            f"{where}: its write ({access.write}) is more open than its read ({access.read}): "
+            "whoever may change the rows may read them too"
+        )
+    return access
 
 
-def check_public_reads(models: list[ModelDef], accesses: dict[str, Access]) -> None:
-    """A public read answers the rows it refers to as well: they must be public to read too."""
+def check_included_reads(models: list[ModelDef], accesses: dict[str, Access]) -> None:
+    """A read answers the rows it refers to as well: whoever may read a model must be allowed to
+    read the models it includes."""
     for model in models:
-        if accesses[model.name].read != "public":
-            continue
+        read = accesses[model.name].read
         for relation in model.relations:
-            if accesses[relation.target].read != "public":
+            included = accesses[relation.target].read
+            if rank(included) > rank(read):
                 raise SpecError(
-                    f"{model.name}.{OPTION}: its read is public, but it includes "
-                    f"{relation.target} (relation {relation.name}), whose read is not: "
-                    f"make {relation.target}'s read public too"
+                    f"{model.name}.{OPTION}: its read is {read}, but it includes "
+                    f"{relation.target} (relation {relation.name}), whose read is {included}: "
+                    f"make {relation.target}'s read {read} too"
                 )
+
+
+def check_reserved_names(models: list[ModelDef], auth: str) -> None:
+    """Under `auth: users` the project's own `User` model takes its names."""
+    if auth != "users":
+        return
+    for model in models:
+        if model.name == RESERVED_NAMES["model"] or model.plural in {"users", "auth"}:
+            raise SpecError(
+                f"{model.name}: auth: users has a User model of its own (the users table, "
+                "/api/v1/users and /api/v1/auth): rename this model"
+            )

@@ -71,7 +71,7 @@ class Migration:
 
 
 def _model_table(model: ModelDef, view: ModelView, options: Options) -> Table:
-    id_type = "sa.Integer()" if options.id_type == "int" else "sa.Uuid()"
+    id_type = _id_type(options)
     table = Table(view.table, [Column("id", id_type, nullable=False)], ["id"])
     for spec in model.fields:
         kind = TYPES[spec.type]
@@ -98,12 +98,34 @@ def _model_table(model: ModelDef, view: ModelView, options: Options) -> Table:
     return table
 
 
+def users_table(options: Options) -> Table:
+    """The table of the accounts people sign in with (`auth: users`): the `User` model's."""
+    table = Table("users", [Column("id", _id_type(options), nullable=False)], ["id"])
+    table.columns += [
+        Column("email", "sa.String(length=320)", nullable=False),
+        Column("hashed_password", "sa.String(length=255)", nullable=False),
+        Column("is_superuser", "sa.Boolean()", nullable=False),
+        Column("is_active", "sa.Boolean()", nullable=False),
+        Column("created_at", TIMESTAMP, nullable=False),
+        Column("updated_at", TIMESTAMP, nullable=False),
+    ]
+    table.indexes.append(Index("ix_users_email", "email", unique=True))
+    return table
+
+
+def _id_type(options: Options) -> str:
+    return "sa.Integer()" if options.id_type == "int" else "sa.Uuid()"
+
+
 def build_migration(
-    models: list[ModelDef], views: dict[str, ModelView], options: Options
+    models: list[ModelDef], views: dict[str, ModelView], options: Options, *, users: bool
 ) -> Migration:
-    """The initial revision: every model's table, then every link table."""
+    """The initial revision: the users table (under `auth: users`), every model's table, then
+    every link table."""
     tables = [_model_table(model, views[model.name], options) for model in creation_order(models)]
-    id_type = "sa.Integer()" if options.id_type == "int" else "sa.Uuid()"
+    if users:
+        tables.insert(0, users_table(options))
+    id_type = _id_type(options)
     links: list[Table] = []
     for view in views.values():
         for link in view.many:

@@ -206,11 +206,16 @@ class ModelDef:
     incoming: list[RelationDef] = field(default_factory=list)
     access: object = None
     """The `access` option as the spec gives it (`access.access_of` checks it)."""
-    public_read: bool = False
-    """Whether anyone may read its rows without credentials (set once `access` is checked)."""
+    levels: dict[str, str] = field(default_factory=dict)
+    """The level each operation (`read`, `write`) needs, set once `access` is checked."""
     surface_options: dict[str, Any] = field(default_factory=dict)
     """The model options a surface declares (`mcp`), as the spec gives them; the surface
     checks them."""
+
+    @property
+    def public_read(self) -> bool:
+        """Whether anyone may read its rows without credentials."""
+        return self.levels.get("read") == "public"
 
     @property
     def snake(self) -> str:
