@@ -372,7 +372,8 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "a model named like the users' own",
         {"auth": "users", "models": {"User": {"fields": {"name": "str"}}}},
-        "User: auth: users has a User model of its own (the users table, /api/v1/users and "
+        "User: auth: users has models of its own (User, RefreshToken, SignInFailure: the tables "
+        "users, refresh_token and sign_in_failure, the routes under /api/v1/users and "
         "/api/v1/auth): rename this model",
     ),
     (

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import SpecError
+from .naming import snake_case
 from .spec import ModelDef
 
 AUTH_MODES = ("none", "api_key", "users")
@@ -23,9 +24,13 @@ LEVELS = {"api_key": ("public", "users"), "users": ("public", "users", "superuse
 credentials; reads only), `users` (any caller with valid credentials: the default) and
 `superusers` (users whose account says they are)."""
 DEFAULT = "users"
-RESERVED_NAMES = {"model": "User", "plural": "users"}
-"""Under `auth: users` the project has a `User` model of its own (the `users` table, routes
-under `/api/v1/users`): a spec's model cannot take its names."""
+USERS_MODELS = {
+    "User": "users",
+    "RefreshToken": "refresh_token",
+    "SignInFailure": "sign_in_failure",
+}
+"""The models `auth: users` adds, by the table each has: a spec's model cannot take their names,
+nor the routes under `/api/v1/users` and `/api/v1/auth`."""
 
 
 @dataclass(frozen=True)
@@ -104,12 +109,18 @@ def check_included_reads(models: list[ModelDef], accesses: dict[str, Access]) ->
 
 
 def check_reserved_names(models: list[ModelDef], auth: str) -> None:
-    """Under `auth: users` the project's own `User` model takes its names."""
+    """Under `auth: users` the project's own models take their names, tables and routes."""
     if auth != "users":
         return
+    tables = set(USERS_MODELS.values())
     for model in models:
-        if model.name == RESERVED_NAMES["model"] or model.plural in {"users", "auth"}:
+        if (
+            model.name in USERS_MODELS
+            or snake_case(model.name) in tables
+            or model.plural in {"users", "auth"}
+        ):
             raise SpecError(
-                f"{model.name}: auth: users has a User model of its own (the users table, "
+                f"{model.name}: auth: users has models of its own ({', '.join(USERS_MODELS)}: "
+                "the tables users, refresh_token and sign_in_failure, the routes under "
                 "/api/v1/users and /api/v1/auth): rename this model"
             )

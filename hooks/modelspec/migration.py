@@ -98,10 +98,12 @@ def _model_table(model: ModelDef, view: ModelView, options: Options) -> Table:
     return table
 
 
-def users_table(options: Options) -> Table:
-    """The table of the accounts people sign in with (`auth: users`): the `User` model's."""
-    table = Table("users", [Column("id", _id_type(options), nullable=False)], ["id"])
-    table.columns += [
+def users_tables(options: Options) -> list[Table]:
+    """The tables of `auth: users`: the accounts people sign in with (the `User` model's), the
+    refresh tokens they hold, and their failed sign-ins."""
+    id_type = _id_type(options)
+    users = Table("users", [Column("id", id_type, nullable=False)], ["id"])
+    users.columns += [
         Column("email", "sa.String(length=320)", nullable=False),
         Column("hashed_password", "sa.String(length=255)", nullable=False),
         Column("is_superuser", "sa.Boolean()", nullable=False),
@@ -109,8 +111,32 @@ def users_table(options: Options) -> Table:
         Column("created_at", TIMESTAMP, nullable=False),
         Column("updated_at", TIMESTAMP, nullable=False),
     ]
-    table.indexes.append(Index("ix_users_email", "email", unique=True))
-    return table
+    users.indexes.append(Index("ix_users_email", "email", unique=True))
+    tokens = Table("refresh_token", [Column("id", id_type, nullable=False)], ["id"])
+    tokens.columns += [
+        Column("user_id", id_type, nullable=False),
+        Column("family", "sa.Uuid()", nullable=False),
+        Column("token_hash", "sa.String(length=64)", nullable=False),
+        Column("expires_at", TIMESTAMP, nullable=False),
+        Column("spent_at", TIMESTAMP, nullable=True),
+        Column("revoked_at", TIMESTAMP, nullable=True),
+    ]
+    tokens.foreign_keys.append(
+        ForeignKey("user_id", "users", "fk_refresh_token_user_id", "CASCADE")
+    )
+    tokens.indexes += [
+        Index("ix_refresh_token_family", "family", unique=False),
+        Index("ix_refresh_token_token_hash", "token_hash", unique=True),
+        Index("ix_refresh_token_user_id", "user_id", unique=False),
+    ]
+    failures = Table("sign_in_failure", [Column("id", id_type, nullable=False)], ["id"])
+    failures.columns += [
+        Column("email", "sa.String(length=320)", nullable=False),
+        Column("client", "sa.String(length=64)", nullable=False),
+        Column("failed_at", TIMESTAMP, nullable=False),
+    ]
+    failures.indexes.append(Index("ix_sign_in_failure_email", "email", unique=False))
+    return [users, tokens, failures]
 
 
 def _id_type(options: Options) -> str:
@@ -124,7 +150,7 @@ def build_migration(
     every link table."""
     tables = [_model_table(model, views[model.name], options) for model in creation_order(models)]
     if users:
-        tables.insert(0, users_table(options))
+        tables = users_tables(options) + tables
     id_type = _id_type(options)
     links: list[Table] = []
     for view in views.values():
