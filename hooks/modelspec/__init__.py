@@ -212,6 +212,9 @@ def _uses(models: list[ModelDef], views: list[ModelView], options: Options, *, u
     shared = {name for model in models for spec in model.fields for name in TYPES[spec.type].shared}
     if timestamps or soft_delete:
         shared |= {"TZDateTime", "utcnow"}
+    if users:
+        # The users' passwords, and the sign-in form's fields, are storable text too.
+        shared.add("StorableStr")
     if options.id_type == "int" or shared & {"Int32", "Int64"}:
         # Integers of a strictly read request body, the int ids' included.
         shared.add("WholeNumber")
