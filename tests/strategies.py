@@ -223,6 +223,9 @@ ACCESS_OPTIONS = {
         "superusers",
         {"write": "superusers"},
         {"read": "public", "write": "superusers"},
+        "owner",
+        {"write": "owner"},
+        {"read": "public", "write": "owner"},
     ),
 }
 """The `access` options each `auth` can enforce."""

@@ -377,6 +377,36 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "/api/v1/auth): rename this model",
     ),
     (
+        "a write more open than an owner's read",
+        {"auth": "users", "models": {"Task": {**VALID_TASK, "access": {"read": "owner"}}}},
+        "Task.access: its write (users) is more open than its read (owner): whoever may change "
+        "the rows may read them too",
+    ),
+    (
+        "a users read including rows only their owners read",
+        {
+            "auth": "users",
+            "models": {
+                "Task": {**VALID_TASK, "relations": {"project": {"to": "Project"}}},
+                "Project": {"fields": {"name": "str"}, "access": "owner"},
+            },
+        },
+        "Task.access: its read is users, but it includes Project (relation project), whose read "
+        "is owner: make Project's read users too",
+    ),
+    (
+        "an owned model's relation taking owner_id",
+        {
+            "auth": "users",
+            "models": {
+                "Task": {**VALID_TASK, "access": "owner", "relations": {"owner": {"to": "Person"}}},
+                "Person": {"fields": {"name": "str"}},
+            },
+        },
+        "Task: owner_id is its owner's id (its access has the level owner): rename the field or "
+        "relation that takes it",
+    ),
+    (
         "auth with nothing served",
         {"auth": "api_key", "api_style": "none", "models": {"Task": VALID_TASK}},
         "auth: api_key guards what the project serves, and it serves nothing (api_style: none, "

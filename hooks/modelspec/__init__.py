@@ -10,6 +10,7 @@ from .access import (
     AUTH_MODES,
     CREDENTIALS_MODULES,
     access_of,
+    check_owner_names,
     check_included_reads,
     check_reserved_names,
 )
@@ -89,6 +90,8 @@ class Uses:
     timestamps: bool
     soft_delete: bool
     links: bool
+    owner: bool
+    """Whether a model's rows have owners (a level of it is `owner`)."""
     shared: list[str]
     """What `types.py` defines: the field types' shared types, and what timestamps need."""
     detail_rebuild: list[str]
@@ -157,6 +160,7 @@ def compile_spec(
     check_included_reads(definitions, accesses)
     for model in definitions:
         model.levels = asdict(accesses[model.name])
+    check_owner_names(definitions)
     by_name = {model.name: model for model in definitions}
     ordered = [ModelCode(model, by_name, options).build() for model in definitions]
     views = {view.name: view for view in ordered}
@@ -222,6 +226,7 @@ def _uses(models: list[ModelDef], views: list[ModelView], options: Options, *, u
         timestamps=timestamps,
         soft_delete=soft_delete,
         links=any(view.many for view in views),
+        owner=any(model.owned for model in models),
         shared=sorted(shared),
         detail_rebuild=[
             f"{view.name}Detail"

@@ -19,10 +19,13 @@ CREDENTIALS_MODULES = {"api_key": "api_keys", "users": "tokens"}
 """The rendered module that tells a request's caller by the credentials it presents."""
 OPTION = "access"
 OPERATIONS = ("read", "write")
-LEVELS = {"api_key": ("public", "users"), "users": ("public", "users", "superusers")}
+LEVELS = {"api_key": ("public", "users"), "users": ("public", "users", "owner", "superusers")}
 """The levels each `auth` can enforce, from the most open: `public` (anyone, without
-credentials; reads only), `users` (any caller with valid credentials: the default) and
-`superusers` (users whose account says they are)."""
+credentials; reads only), `users` (any caller with valid credentials: the default), `owner`
+(the user who made the row, and superusers: the model gets an `owner_id`) and `superusers`
+(users whose account says they are)."""
+OWNER = "owner"
+OWNER_COLUMN = "owner_id"
 DEFAULT = "users"
 USERS_MODELS = {
     "User": "users",
@@ -123,4 +126,18 @@ def check_reserved_names(models: list[ModelDef], auth: str) -> None:
                 f"{model.name}: auth: users has models of its own ({', '.join(USERS_MODELS)}: "
                 "the tables users, refresh_token and sign_in_failure, the routes under "
                 "/api/v1/users and /api/v1/auth): rename this model"
+            )
+
+
+def check_owner_names(models: list[ModelDef]) -> None:
+    """An owned model's rows name their owner in `owner_id`: no field or relation may take it."""
+    for model in models:
+        if not model.owned:
+            continue
+        names = [spec.name for spec in model.fields]
+        names += [relation.fk_column for relation in model.relations if not relation.many]
+        if OWNER_COLUMN in names:
+            raise SpecError(
+                f"{model.name}: {OWNER_COLUMN} is its owner's id (its access has the level "
+                f"{OWNER}): rename the field or relation that takes it"
             )

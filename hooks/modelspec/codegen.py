@@ -162,6 +162,16 @@ class Examples:
     """A decimal literal with every place used (`1.50`): SQLite would lose it as a float."""
 
 
+@dataclass(frozen=True)
+class OwnedReference:
+    """A field naming rows of a model that only their owners may read."""
+
+    field: str
+    target: str
+    many: bool
+    """Whether the field holds a list of ids (a many-to-many relationship's `<item>_ids`)."""
+
+
 @dataclass
 class ModelView:
     """What the templates of every surface fill in for one model (each surface adds its own
@@ -196,6 +206,14 @@ class ModelView:
     classes: list[str]
     required_to_one: list[ToOneView]
     examples: Examples
+    owned: bool
+    """Whether its rows have owners: an `owner_id` each, set from the caller who makes them."""
+    owner_uniques: list[str]
+    """The unique fields of an owned model: each unique per owner."""
+    owned_references: list[OwnedReference]
+    """The fields of the Create and Update schemas naming rows that only their owners may read."""
+    refers_to_owned: bool
+    """Whether a new row must name a row that only its owner may read (a required reference)."""
 
 
 @dataclass(frozen=True)
@@ -245,8 +263,9 @@ def _exact_decimal(spec: FieldDef) -> str:
     return f"{integer}.5{'0' * (places - 1)}" if places else integer
 
 
-def field_view(spec: FieldDef) -> FieldView:
-    """The view of one field."""
+def field_view(spec: FieldDef, *, owned: bool = False) -> FieldView:
+    """The view of one field (of a model whose rows have owners, if `owned`: a unique field of
+    it is unique per owner, a constraint of the table rather than of the field)."""
     kind = TYPES[spec.type]
     annotation = kind.text(kind.annotation, spec)
     constraints = kind.text(kind.constraints, spec) if kind.constraints else None
@@ -258,7 +277,7 @@ def field_view(spec: FieldDef) -> FieldView:
             _args(default) if default else "",
             constraints or "",
             _args(("description", description)),
-            _args(("unique", "True" if spec.unique else None)),
+            _args(("unique", "True" if spec.unique and not owned else None)),
             _args(("index", "True" if spec.index else None)),
             _args(("sa_type", kind.text(kind.sa_type, spec) if kind.sa_type else None)),
         )
@@ -420,7 +439,7 @@ class ModelCode:
 
     def build(self) -> ModelView:
         model = self.model
-        fields = [field_view(spec) for spec in model.fields]
+        fields = [field_view(spec, owned=model.owned) for spec in model.fields]
         to_one = [self.to_one(r) for r in model.relations if not r.many]
         many = [self.many(r) for r in model.relations if r.many]
         collections = [self.collection(r) for r in model.incoming if r.back]
@@ -431,6 +450,11 @@ class ModelCode:
         not_null = [f.name for f in fields if f.not_null]
         not_null += [r.fk_column for r in to_one if r.required]
         not_null += [m.ids_field for m in many]
+        owned_relations = [r for r in model.relations if self.models[r.target].owner_read]
+        owned = [
+            OwnedReference(r.ids_field if r.many else r.fk_column, r.target, r.many)
+            for r in owned_relations
+        ]
         return ModelView(
             name=model.name,
             snake=model.snake,
@@ -458,6 +482,10 @@ class ModelCode:
             classes=self.classes(),
             required_to_one=[r for r in to_one if r.required],
             examples=self.examples(fields),
+            owned=model.owned,
+            owner_uniques=[f.name for f in fields if f.unique] if model.owned else [],
+            owned_references=owned,
+            refers_to_owned=any(r.required and not r.many for r in owned_relations),
         )
 
     def examples(self, fields: list[FieldView]) -> Examples:
@@ -512,6 +540,8 @@ class ModelCode:
         base = ["ListQuery", "RequestBody", "Schema", "UpdateSchema"]
         if to_one or many:
             base.append("RowId")
+        if any(spec.unique for spec in model.fields) and model.owned:
+            imports.add("from sqlalchemy import UniqueConstraint")
         if model.timestamps:
             base.append("Timestamped")
         if model.soft_delete:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .access import OWNER_COLUMN as OWNER
 from .codegen import ModelView, Options
 from .fieldtypes import TYPES
 from .spec import ModelDef, creation_order
@@ -35,6 +36,17 @@ class Index:
 
 
 @dataclass
+class Unique:
+    name: str
+    columns: str
+    """The columns, as the arguments of `sa.UniqueConstraint(...)`: `"owner_id", "name"`."""
+
+
+def unique_constraint(name: str, *columns: str) -> Unique:
+    return Unique(name, ", ".join(f'"{column}"' for column in columns))
+
+
+@dataclass
 class Table:
     """One `op.create_table(...)` and the indexes created after it."""
 
@@ -42,8 +54,8 @@ class Table:
     columns: list[Column]
     primary_key: list[str]
     foreign_keys: list[ForeignKey] = field(default_factory=list)
-    uniques: list[Index] = field(default_factory=list)
-    """Unique constraints of the fields that are unique but not indexed."""
+    uniques: list[Unique] = field(default_factory=list)
+    """Unique constraints of the fields that are unique but not indexed (or unique per owner)."""
     indexes: list[Index] = field(default_factory=list)
 
     @property
@@ -73,16 +85,25 @@ class Migration:
 def _model_table(model: ModelDef, view: ModelView, options: Options) -> Table:
     id_type = _id_type(options)
     table = Table(view.table, [Column("id", id_type, nullable=False)], ["id"])
+    if model.owned:
+        table.columns.append(Column(OWNER, id_type, nullable=False))
+        table.foreign_keys.append(ForeignKey(OWNER, "users", f"fk_{table.name}_{OWNER}", "CASCADE"))
+        table.indexes.append(Index(f"ix_{table.name}_{OWNER}", OWNER, unique=False))
     for spec in model.fields:
         kind = TYPES[spec.type]
         column = kind.column
         if options.database == "sqlite" and kind.sqlite_column is not None:
             column = kind.sqlite_column
         table.columns.append(Column(spec.name, kind.text(column, spec), nullable=spec.optional))
+        # An owned model's unique field is unique per owner: a constraint of both columns.
+        unique = spec.unique and not model.owned
         if spec.index:
-            table.indexes.append(Index(f"ix_{table.name}_{spec.name}", spec.name, spec.unique))
-        elif spec.unique:
-            table.uniques.append(Index(f"uq_{table.name}_{spec.name}", spec.name, unique=True))
+            table.indexes.append(Index(f"ix_{table.name}_{spec.name}", spec.name, unique))
+        elif unique:
+            table.uniques.append(unique_constraint(f"uq_{table.name}_{spec.name}", spec.name))
+        if spec.unique and model.owned:
+            name = f"uq_{table.name}_{OWNER}_{spec.name}"
+            table.uniques.append(unique_constraint(name, OWNER, spec.name))
     for relation in view.to_one:
         table.columns.append(Column(relation.fk_column, id_type, nullable=not relation.required))
     if model.timestamps:

@@ -218,6 +218,16 @@ class ModelDef:
         return self.levels.get("read") == "public"
 
     @property
+    def owned(self) -> bool:
+        """Whether its rows have owners (a level of it is `owner`): an `owner_id` each."""
+        return "owner" in self.levels.values()
+
+    @property
+    def owner_read(self) -> bool:
+        """Whether only a row's owner (and superusers) may read it."""
+        return self.levels.get("read") == "owner"
+
+    @property
     def snake(self) -> str:
         return snake_case(self.name)
 

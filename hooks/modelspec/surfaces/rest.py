@@ -71,9 +71,10 @@ def spec_view(_models: ModelSet) -> None:
 def _errors(model: ModelDef, view: ModelView, models: ModelSet) -> dict[str, str]:
     """The error statuses each route of the model can answer, besides FastAPI's 422 (and the
     401 and 503 of every route): 400 for a body that is not JSON text, 403 for a caller short of
-    the `superusers` level it needs, 404 for a missing row, 409 for a write that clashes with
-    other rows (a duplicate unique value, a referred-to row that does not exist, a delete that a
-    restricting foreign key refuses), 413 for a body over the size limit."""
+    the `superusers` level it needs (or changing another owner's row that it may read), 404 for
+    a missing row, 409 for a write that clashes with other rows (a duplicate unique value, a
+    referred-to row that does not exist, a delete that a restricting foreign key refuses), 413
+    for a body over the size limit."""
     clashes = any(f.unique for f in view.fields) or bool(view.to_one or view.many)
     restricted = not model.soft_delete and any(
         r.on_delete == "restrict" and not r.many for r in model.incoming
@@ -82,12 +83,14 @@ def _errors(model: ModelDef, view: ModelView, models: ModelSet) -> dict[str, str
     superusers = {operation for operation, level in model.levels.items() if level == SUPERUSERS}
     reads = [forbidden] if "read" in superusers else []
     writes = [forbidden] if "write" in superusers else []
+    # A row its caller may read but not change (someone else's, where writing is for owners).
+    others = [forbidden] if model.owned and not model.owner_read and not writes else []
     codes = {
         "create": [bad, *writes, *([conflict] if clashes else []), too_large],
         "get": [*reads, missing],
         "list": reads,
-        "update": [bad, *writes, missing, *([conflict] if clashes else []), too_large],
-        "delete": [*writes, missing, *([conflict] if restricted else [])],
+        "update": [bad, *writes, *others, missing, *([conflict] if clashes else []), too_large],
+        "delete": [*writes, *others, missing, *([conflict] if restricted else [])],
     }
     # A collection's route reads the row, then the rows referring to it.
     sources = {model.name: model for model, _ in models.pairs()}
