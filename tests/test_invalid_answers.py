@@ -377,6 +377,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "/api/v1/auth): rename this model",
     ),
     (
+        "a model named like a Python keyword",
+        {"models": {"True": VALID_TASK}},
+        "True: the model name is a Python keyword",
+    ),
+    (
         "a write more open than an owner's read",
         {"auth": "users", "models": {"Task": {**VALID_TASK, "access": {"read": "owner"}}}},
         "Task.access: its write (users) is more open than its read (owner): whoever may change "

@@ -309,6 +309,8 @@ def _parse_model(name: object, body: object, surface_options: set[str]) -> Model
             f"models: model name {name!r} is not PascalCase "
             "(a capital letter, then letters and digits)"
         )
+    if is_keyword(name):
+        raise SpecError(f"{name}: the model name is a Python keyword")
     if is_keyword(snake_case(name)):
         raise SpecError(f"{name}: its snake_case name {snake_case(name)!r} is a Python keyword")
     if name in RESERVED_CLASS_NAMES:
