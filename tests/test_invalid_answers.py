@@ -372,9 +372,9 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "a model named like the users' own",
         {"auth": "users", "models": {"User": {"fields": {"name": "str"}}}},
-        "User: auth: users has models of its own (User, RefreshToken, SignInFailure: the tables "
-        "users, refresh_token and sign_in_failure, the routes under /api/v1/users and "
-        "/api/v1/auth): rename this model",
+        "User: auth: users has models of its own (User, ApiKey, RefreshToken, SignInFailure: the "
+        "tables users, api_key, refresh_token and sign_in_failure, the routes under /api/v1/users "
+        "and /api/v1/auth): rename this model",
     ),
     (
         "a model named like a Python keyword",

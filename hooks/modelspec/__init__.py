@@ -8,7 +8,6 @@ from typing import Any
 
 from .access import (
     AUTH_MODES,
-    CREDENTIALS_MODULES,
     access_of,
     check_owner_names,
     check_included_reads,
@@ -181,7 +180,6 @@ def compile_spec(
     data["served"] = bool(surfaces)
     data["surface_titles"] = [surface.title for surface in surfaces]
     data["auth"] = None if auth == "none" else auth
-    data["credentials_module"] = CREDENTIALS_MODULES.get(auth)
     data["public_reads"] = any(model.public_read for model in definitions)
     for model in data["models"]:
         access = accesses[model["name"]]

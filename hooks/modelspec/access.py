@@ -15,8 +15,6 @@ from .naming import snake_case
 from .spec import ModelDef
 
 AUTH_MODES = ("none", "api_key", "users")
-CREDENTIALS_MODULES = {"api_key": "api_keys", "users": "tokens"}
-"""The rendered module that tells a request's caller by the credentials it presents."""
 OPTION = "access"
 OPERATIONS = ("read", "write")
 LEVELS = {"api_key": ("public", "users"), "users": ("public", "users", "owner", "superusers")}
@@ -29,6 +27,7 @@ OWNER_COLUMN = "owner_id"
 DEFAULT = "users"
 USERS_MODELS = {
     "User": "users",
+    "ApiKey": "api_key",
     "RefreshToken": "refresh_token",
     "SignInFailure": "sign_in_failure",
 }
@@ -124,7 +123,7 @@ def check_reserved_names(models: list[ModelDef], auth: str) -> None:
         ):
             raise SpecError(
                 f"{model.name}: auth: users has models of its own ({', '.join(USERS_MODELS)}: "
-                "the tables users, refresh_token and sign_in_failure, the routes under "
+                "the tables users, api_key, refresh_token and sign_in_failure, the routes under "
                 "/api/v1/users and /api/v1/auth): rename this model"
             )
 

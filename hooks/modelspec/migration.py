@@ -120,8 +120,8 @@ def _model_table(model: ModelDef, view: ModelView, options: Options) -> Table:
 
 
 def users_tables(options: Options) -> list[Table]:
-    """The tables of `auth: users`: the accounts people sign in with (the `User` model's), the
-    refresh tokens they hold, and their failed sign-ins."""
+    """The tables of `auth: users`: the accounts people sign in with (the `User` model's), their
+    personal API keys, the refresh tokens they hold, and their failed sign-ins."""
     id_type = _id_type(options)
     users = Table("users", [Column("id", id_type, nullable=False)], ["id"])
     users.columns += [
@@ -133,23 +133,23 @@ def users_tables(options: Options) -> list[Table]:
         Column("updated_at", TIMESTAMP, nullable=False),
     ]
     users.indexes.append(Index("ix_users_email", "email", unique=True))
-    tokens = Table("refresh_token", [Column("id", id_type, nullable=False)], ["id"])
-    tokens.columns += [
-        Column("user_id", id_type, nullable=False),
+    keys = _users_table(
+        "api_key",
+        id_type,
+        "key_hash",
+        Column("name", "sa.String(length=100)", nullable=False),
+        Column("created_at", TIMESTAMP, nullable=False),
+    )
+    tokens = _users_table(
+        "refresh_token",
+        id_type,
+        "token_hash",
         Column("family", "sa.Uuid()", nullable=False),
-        Column("token_hash", "sa.String(length=64)", nullable=False),
         Column("expires_at", TIMESTAMP, nullable=False),
         Column("spent_at", TIMESTAMP, nullable=True),
         Column("revoked_at", TIMESTAMP, nullable=True),
-    ]
-    tokens.foreign_keys.append(
-        ForeignKey("user_id", "users", "fk_refresh_token_user_id", "CASCADE")
     )
-    tokens.indexes += [
-        Index("ix_refresh_token_family", "family", unique=False),
-        Index("ix_refresh_token_token_hash", "token_hash", unique=True),
-        Index("ix_refresh_token_user_id", "user_id", unique=False),
-    ]
+    tokens.indexes.append(Index("ix_refresh_token_family", "family", unique=False))
     failures = Table("sign_in_failure", [Column("id", id_type, nullable=False)], ["id"])
     failures.columns += [
         Column("email", "sa.String(length=320)", nullable=False),
@@ -157,7 +157,24 @@ def users_tables(options: Options) -> list[Table]:
         Column("failed_at", TIMESTAMP, nullable=False),
     ]
     failures.indexes.append(Index("ix_sign_in_failure_email", "email", unique=False))
-    return [users, tokens, failures]
+    return [users, keys, tokens, failures]
+
+
+def _users_table(name: str, id_type: str, hash_column: str, *columns: Column) -> Table:
+    """A table of things a user holds (deleted with them), each found by the SHA-256 hash in
+    `hash_column`."""
+    table = Table(name, [Column("id", id_type, nullable=False)], ["id"])
+    table.columns += [
+        Column("user_id", id_type, nullable=False),
+        Column(hash_column, "sa.String(length=64)", nullable=False),
+        *columns,
+    ]
+    table.foreign_keys.append(ForeignKey("user_id", "users", f"fk_{name}_user_id", "CASCADE"))
+    table.indexes += [
+        Index(f"ix_{name}_{hash_column}", hash_column, unique=True),
+        Index(f"ix_{name}_user_id", "user_id", unique=False),
+    ]
+    return table
 
 
 def _id_type(options: Options) -> str:
