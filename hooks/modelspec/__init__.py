@@ -9,8 +9,8 @@ from typing import Any
 from .access import (
     AUTH_MODES,
     access_of,
-    check_owner_names,
     check_included_reads,
+    check_owner_names,
     check_reserved_names,
 )
 from .codegen import ManyView, ModelCode, ModelSet, ModelView, Options
