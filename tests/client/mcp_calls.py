@@ -14,25 +14,13 @@ import sys
 from typing import Any
 
 from mcp import Client
-from mcp.types import CallToolResult
+from mcp_results import answer, code
 from my_backend.db import get_sessionmaker
 from pydantic_core import to_jsonable_python
 
 from tests import factories
 
 MISSING_ID = to_jsonable_python(factories.MISSING_ID)
-
-
-def answer(result: CallToolResult) -> Any:
-    assert not result.is_error, result.content
-    return result.structured_content
-
-
-def code(result: CallToolResult) -> str:
-    assert result.is_error, result.structured_content
-    assert result.structured_content is not None, result.content
-    found: str = result.structured_content["error"]["code"]
-    return found
 
 
 async def payload(snake: str) -> dict[str, Any]:
