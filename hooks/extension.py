@@ -24,6 +24,7 @@ import importlib.util
 import re
 import secrets
 import sys
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
@@ -78,10 +79,28 @@ else:
     naming = importlib.import_module(f"{modelspec.__name__}.naming")
 
 
+ONE_LINE = {
+    "project_name": "the README's title and the OpenAPI document's",
+    "description": "the package's summary, which its metadata holds on one line",
+    "author_name": "the package's author, in its metadata",
+    "author_email": "the package's author, in its metadata",
+}
+"""The free-text answers, each with where it goes: one line of printable text, everywhere."""
+
+
 def _problem(question: str, value: Any, answers: Mapping[str, Any]) -> str:
     """What is wrong with `value` as the answer to `question`, given the earlier answers."""
-    if question == "project_name":
-        return "" if isinstance(value, str) and value.strip() else "project_name must not be empty"
+    if question in ONE_LINE:
+        if not isinstance(value, str):
+            return f"{question} must be text, got {value!r}"
+        if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
+            return (
+                f"{question} must be one line of text, without line breaks or control "
+                f"characters (it is {ONE_LINE[question]}): got {value!r}"
+            )
+        if question == "project_name" and not value.strip():
+            return "project_name must not be empty"
+        return ""
     if question == "package_name":
         return modelspec.check_package_name(value)
     # Only the spec is at stake here: an earlier answer that is invalid too (given as data, say)
@@ -139,10 +158,13 @@ def compile_answers(
     id_type: str,
     mcp: bool = False,
     auth: str = "none",
+    **texts: str,
 ) -> dict[str, Any]:
-    """The computed `spec` answer; every invalid answer stops Copier with one line."""
+    """The computed `spec` answer; every invalid answer stops Copier with one line. `texts` are
+    the other free-text answers (`description`, `author_name`, `author_email`)."""
     problem = (
         _problem("project_name", project_name, {})
+        or next(filter(None, (_problem(name, text, {}) for name, text in texts.items())), "")
         or _source_problem(context.get("_copier_answers") or {})
         or ("" if layout.ruff_executable() else layout.MISSING_RUFF)
     )

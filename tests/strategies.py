@@ -89,13 +89,33 @@ def _snake_words(max_words: int) -> st.SearchStrategy[list[str]]:
     return st.lists(word, min_size=1, max_size=max_words)
 
 
+RENDERED_NAMES = (
+    "id",
+    "filters",
+    "limit",
+    "offset",
+    "order_by",
+    "not_null",
+    "model_config",
+    "metadata",
+    "owner_id",
+    "created_at",
+    "deleted_at",
+)
+"""Names the rendered code gives attributes of its own (the base classes', an owned row's):
+drawn now and then, for the compiler to refuse where they would clash."""
+
+
 def snake_names(max_length: int = LONGEST_NAME) -> st.SearchStrategy[str]:
-    """snake_case identifiers, from one letter to `max_length` characters."""
-    return (
+    """snake_case identifiers, from one letter to `max_length` characters; one in twenty a name
+    the rendered code uses itself."""
+    words = (
         _snake_words(6)
         .map(lambda words: "_".join(words)[:max_length].rstrip("_"))
         .filter(lambda name: name[:1].isalpha())
     )
+    taken = st.sampled_from([name for name in RENDERED_NAMES if len(name) <= max_length])
+    return st.integers(0, 19).flatmap(lambda n: taken if n == 0 else words)
 
 
 def pascal_names(max_length: int = LONGEST_NAME) -> st.SearchStrategy[str]:

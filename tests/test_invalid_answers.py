@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -9,10 +11,12 @@ from typing import Any
 
 import pytest
 import yaml
+from modelspec import SpecError, compile_spec
 
-from tests.support import COPY_WORKING_TREE, TEMPLATE, run
+from tests.support import COPY_WORKING_TREE, TEMPLATE, copy_default, run
 
 VALID_TASK = {"fields": {"title": "str"}}
+SOFT_DELETING = {"Task": {**VALID_TASK, "soft_delete": True}}
 LONG_NAME = "the_task_that_this_one_was_split_off_from_a_long_long_time_ago"
 
 CASES: list[tuple[str, dict[str, Any], str]] = [
@@ -377,6 +381,23 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "and /api/v1/auth): rename this model",
     ),
     (
+        "a field named like a list query's method",
+        {"models": {"Task": {"fields": {"filters": "str"}}}},
+        "Task.filters: field name 'filters' is reserved (every model has it, or SQLModel uses it)",
+    ),
+    (
+        "a description of two lines",
+        {"description": "Tasks.\nAnd more.", "models": {"Task": VALID_TASK}},
+        "description must be one line of text, without line breaks or control characters (it is "
+        "the package's summary, which its metadata holds on one line): got 'Tasks.\\nAnd more.'",
+    ),
+    (
+        "an author's name with a carriage return",
+        {"author_name": "Ada\rLovelace", "models": {"Task": VALID_TASK}},
+        "author_name must be one line of text, without line breaks or control characters (it is "
+        "the package's author, in its metadata): got 'Ada\\rLovelace'",
+    ),
+    (
         "a model named like a Python keyword",
         {"models": {"True": VALID_TASK}},
         "True: the model name is a Python keyword",
@@ -494,3 +515,41 @@ def test_rendering_without_ruff_says_how_to_install_it(tmp_path: Path) -> None:
         "uvx --with copier-template-extensions --with ruff copier ..., or ruff on PATH"
     )
     assert not destination.exists()
+
+
+def test_every_name_the_rendered_base_classes_define_is_refused_as_a_field(
+    tmp_path: Path,
+) -> None:
+    """A field named like an attribute of a class of the rendered `models/base.py` would shadow
+    it (a field `filters` once made every page of its model a 500): the compiler refuses each
+    of them, whatever the base classes come to define."""
+    project = copy_default(tmp_path / "project", "--data", "models=" + json.dumps(SOFT_DELETING))
+    tree = ast.parse((project / "src" / "my_backend" / "models" / "base.py").read_text())
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    assert {"Schema", "ListQuery", "UpdateSchema", "SoftDeletable"} <= {c.name for c in classes}
+    names = {
+        target.id if isinstance(target, ast.Name) else target.name
+        for node in classes
+        for statement in node.body
+        for target in (
+            statement.targets
+            if isinstance(statement, ast.Assign)
+            else [statement.target]
+            if isinstance(statement, ast.AnnAssign)
+            else [statement]
+            if isinstance(statement, ast.FunctionDef)
+            else []
+        )
+        if isinstance(target, ast.Name | ast.FunctionDef)
+    }
+    public = sorted(name for name in names if not name.startswith("_"))
+    assert "filters" in public
+    for name in public:
+        with pytest.raises(SpecError, match=f"field name '{name}' is reserved"):
+            compile_spec(
+                {"Task": {"fields": {name: "str"}}},
+                package_name="app",
+                database="sqlite",
+                id_type="int",
+                api_style="rest",
+            )

@@ -76,6 +76,7 @@ RESERVED_ATTRIBUTES = frozenset(
         "limit",
         "offset",
         "order_by",
+        "filters",
         "not_null",
         "str",
         "int",
